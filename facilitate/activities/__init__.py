@@ -1,0 +1,21 @@
+"""The core activity types, registered through the ``facilitate`` entry-point group.
+
+This package is a plugin like any other: ``pyproject.toml`` names it under
+``[project.entry-points.facilitate]`` and it uses only :mod:`facilitate.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitate.api import hookimpl
+
+from .choice import MultipleChoice, SingleChoice
+
+CORE_TYPES: tuple[type, ...] = (SingleChoice, MultipleChoice)
+
+
+@hookimpl
+def facilitate_activity_types(register: Any) -> None:
+    for activity_type in CORE_TYPES:
+        register(activity_type)

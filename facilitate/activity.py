@@ -1,0 +1,270 @@
+"""The activity-type contract: what a session type gives, and helpers to give it briefly.
+
+An activity type is what an agenda item's ``type = "..."`` names. It turns the item's
+settings into a checked config, says what to ask (a declarative :class:`~facilitate.forms.Form`),
+validates an answer, tallies answers incrementally, and says what to show
+(:mod:`facilitate.views` blocks) on the projector and in the report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+import attrs
+
+from facilitate.forms import Form
+from facilitate.views import View
+
+ConfigT = TypeVar("ConfigT")
+ResultT = TypeVar("ResultT")
+
+
+class Problem(typing.NamedTuple):
+    """One thing wrong with an item's settings: which key, and what was expected."""
+
+    key: str
+    message: str
+
+
+class ConfigError(ValueError):
+    """An item's activity settings are wrong. ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, key: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(key, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = problems
+        super().__init__("; ".join(f"{p.key}: {p.message}" if p.key else p.message for p in problems))
+
+
+def setting(default: Any = attrs.NOTHING, *, help: str, check: Callable[[Any], str | None] | None = None) -> Any:
+    """Declare one key of a Config class: its default (none means required) and its help.
+
+    ``help`` says what is expected, in the words an agenda writer needs ("a list of 2
+    to 12 options"); it is shown when the key is missing or wrong. ``check`` returns an
+    error message for a value of the right type that is still not acceptable.
+    """
+    metadata = {"help": help, "check": check}
+    if isinstance(default, list | dict):
+        frozen_default = tuple(default) if isinstance(default, list) else default
+        return attrs.field(factory=lambda: frozen_default, metadata=metadata)
+    return attrs.field(default=default, metadata=metadata)
+
+
+def _type_matches(value: Any, expected: Any) -> tuple[bool, Any]:
+    """Whether a TOML value fits a Config annotation, and the value to store (lists frozen)."""
+    origin = typing.get_origin(expected)
+    if expected is Any:
+        return True, value
+    if origin in (typing.Union, types.UnionType):
+        for option in typing.get_args(expected):
+            ok, converted = _type_matches(value, option)
+            if ok:
+                return True, converted
+        return False, value
+    if expected is type(None):
+        return value is None, value
+    if expected is bool:
+        return isinstance(value, bool), value
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if expected is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return ok, float(value) if ok else value
+    if expected is str:
+        return isinstance(value, str), value
+    if origin in (tuple, list) or expected in (tuple, list):
+        if not isinstance(value, list | tuple):
+            return False, value
+        args = typing.get_args(expected)
+        inner = args[0] if args else Any
+        converted = []
+        for element in value:
+            ok, element = _type_matches(element, inner)
+            if not ok:
+                return False, value
+            converted.append(element)
+        return True, tuple(converted)
+    if origin is dict or expected is dict:
+        return isinstance(value, dict), value
+    return isinstance(value, expected) if isinstance(expected, type) else True, value
+
+
+def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> ConfigT:
+    """A Config instance from an item's settings, or a :class:`ConfigError` listing every problem.
+
+    Checks unknown keys (suggesting the nearest known one), missing keys, types (from
+    the class's annotations), each :func:`setting`'s ``check``, and finally the class's
+    own ``validate()`` method if it has one (for rules that span several keys).
+    """
+    hints = typing.get_type_hints(config_class)
+    fields = {f.name: f for f in attrs.fields(config_class)}
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key not in fields:
+            near = difflib.get_close_matches(key, fields, n=1)
+            hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(fields)}"
+            problems.append(Problem(key, f"unknown key; {hint}"))
+            continue
+        meta = fields[key].metadata
+        ok, converted = _type_matches(value, hints.get(key, Any))
+        if not ok:
+            problems.append(Problem(key, f"expected {meta.get('help', hints.get(key))}, got {value!r}"))
+            continue
+        check = meta.get("check")
+        message = check(converted) if check else None
+        if message:
+            problems.append(Problem(key, message))
+            continue
+        values[key] = converted
+    for name, f in fields.items():
+        if name not in settings and f.default is attrs.NOTHING:
+            problems.append(Problem(name, f"missing; expected {f.metadata.get('help', 'a value')}"))
+    if problems:
+        raise ConfigError(problems)
+    try:
+        config = config_class(**values)
+    except (TypeError, ValueError) as error:
+        raise ConfigError([Problem("", str(error))]) from error
+    validate = getattr(config, "validate", None)
+    if validate is not None:
+        found = [Problem(*p) if isinstance(p, tuple) else Problem("", str(p)) for p in validate()]
+        if found:
+            raise ConfigError(found)
+    return config
+
+
+class ItemContext(Protocol):
+    """What an activity type may know of the workshop around its item."""
+
+    item_id: str
+    language: str
+
+    def result_of(self, item_id: str) -> Any | None:
+        """The current (moderated) result of another item, or ``None`` if there is none."""
+        ...
+
+
+class StaticContext:
+    """A context with no workshop around it: for `facilitate check` and tests."""
+
+    def __init__(self, item_id: str = "item", language: str = "en") -> None:
+        self.item_id = item_id
+        self.language = language
+
+    def result_of(self, item_id: str) -> Any | None:
+        return None
+
+
+class Tally(Generic[ResultT]):
+    """Running totals for one item: answers are added, and removed when changed or retracted.
+
+    ``result()`` must equal what a fresh tally gives for the answers that are left,
+    whatever the order of additions and removals; the property tests check this.
+    """
+
+    def add(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def remove(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def result(self) -> ResultT:
+        raise NotImplementedError
+
+
+class CountTally(Tally[dict[Hashable, int]]):
+    """Counts keys; ``keys(value)`` says which keys one answer counts towards.
+
+    The result maps every key counted at least once to its count, plus ``"answers"``
+    under the key ``None`` for the number of answers.
+    """
+
+    def __init__(self, keys: Callable[[Any], Iterable[Hashable]]) -> None:
+        self._keys = keys
+        self._counts: Counter[Hashable] = Counter()
+        self.answers = 0
+
+    def add(self, value: Any) -> None:
+        self.answers += 1
+        self._counts.update(self._keys(value))
+
+    def remove(self, value: Any) -> None:
+        self.answers -= 1
+        self._counts.subtract(self._keys(value))
+
+    def counts(self) -> dict[Hashable, int]:
+        return {key: count for key, count in self._counts.items() if count}
+
+    def result(self) -> dict[Hashable, int]:
+        return {None: self.answers, **self.counts()}
+
+
+class ActivityType(Generic[ConfigT, ResultT]):
+    """Base class for activity types. Subclass it, set the class attributes, fill the methods.
+
+    Class attributes:
+
+    - ``kind``: the ``type = "..."`` that names it in an agenda (lowercase, dashes);
+    - ``title``: a name for people ("Single choice");
+    - ``Config``: an attrs class whose fields are declared with :func:`setting`.
+    """
+
+    kind: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    Config: ClassVar[type]
+
+    def configure(self, settings: Mapping[str, Any]) -> ConfigT:
+        """A checked config from the item's settings; raise :class:`ConfigError` if wrong."""
+        return build_config(self.Config, settings)
+
+    def form(self, config: ConfigT, context: ItemContext) -> Form:
+        """What participants are asked."""
+        raise NotImplementedError
+
+    def accept(self, config: ConfigT, value: dict[str, Any], context: ItemContext) -> dict[str, Any]:
+        """Check an answer already parsed by the form; raise ``AnswerError`` to refuse it.
+
+        Return the value to keep (the same, or a normalised copy).
+        """
+        return value
+
+    def new_tally(self, config: ConfigT) -> Tally[ResultT]:
+        """An empty running tally."""
+        raise NotImplementedError
+
+    def tally(self, config: ConfigT, answers: Iterable[dict[str, Any]]) -> ResultT:
+        """The result of these answers, computed from scratch."""
+        running = self.new_tally(config)
+        for value in answers:
+            running.add(value)
+        return running.result()
+
+    def count(self, result: ResultT) -> int:
+        """How many answers a result is made of (for the anonymity threshold)."""
+        if isinstance(result, Mapping):
+            return int(result.get(None, result.get("answers", 0)))
+        return int(getattr(result, "answers", 0))
+
+    def view(self, config: ConfigT, result: ResultT) -> View:
+        """What to show of a result: a tuple of :mod:`facilitate.views` blocks."""
+        raise NotImplementedError
+
+    def report(self, config: ConfigT, result: ResultT) -> View:
+        """What the report shows of a result; the projector view unless overridden."""
+        return self.view(config, result)
+
+    def on_projector(self, config: ConfigT) -> bool:
+        """Whether results may be shown to the room (an evaluation may say no)."""
+        return bool(getattr(config, "on_projector", True))
+
+    def prompt(self, config: ConfigT) -> str:
+        """The question in one line, for the console and the report."""
+        return str(getattr(config, "question", "") or getattr(config, "prompt", ""))

@@ -1,0 +1,220 @@
+"""The ``facilitate`` command.
+
+Each subcommand is a function taking the parsed arguments and returning an exit code.
+Commands that need the TUI or the server import them inside the function, so
+``facilitate check`` stays quick and works without a terminal or a network.
+Errors are printed as one readable line each (exit code 1), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from facilitate import __version__
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class CLIError(Exception):
+    """A user-facing error: printed as it is, exit code 1."""
+
+
+def _err(message: str) -> None:
+    print(f"facilitate: {message}", file=sys.stderr)
+
+
+# -- agendas -------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from facilitate.agenda import AgendaError, load_agenda
+    from facilitate.model import format_duration
+
+    failed = 0
+    for file in args.files:
+        try:
+            agenda = load_agenda(file)
+        except AgendaError as error:
+            failed += 1
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            continue
+        activities = sum(1 for item in agenda.items if item.activity)
+        print(
+            f"{file}: ok: {agenda.title!r}, {len(agenda.items)} items ({activities} with an"
+            f" activity), {format_duration(agenda.planned_seconds)} planned"
+        )
+    return 1 if failed else 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from facilitate.agenda import STARTER_AGENDA
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        raise CLIError(f"{path} already exists; choose another name or pass --force")
+    if args.template:
+        from facilitate.plugins import default_plugins
+
+        templates = default_plugins().templates
+        if args.template not in templates:
+            known = ", ".join(sorted(templates)) or "none installed"
+            raise CLIError(f"no agenda template {args.template!r}; known: {known}")
+        text = Path(str(templates[args.template])).read_text(encoding="utf-8")
+    else:
+        text = STARTER_AGENDA.format(name=path.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}; check it with: facilitate check {path}")
+    return 0
+
+
+# -- plugins -------------------------------------------------------------------
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    import json
+
+    from facilitate.plugins import default_plugins
+
+    plugins = default_plugins()
+    infos = plugins.describe()
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": i.name,
+                        "version": i.version,
+                        "module": i.module,
+                        "activity_types": i.activity_types,
+                        "templates": i.templates,
+                        "error": i.error,
+                    }
+                    for i in infos
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    for info in infos:
+        version = f" {info.version}" if info.version else ""
+        print(f"{info.name}{version}  ({info.module})")
+        if info.error:
+            print(f"    FAILED: {info.error}")
+        for kind in info.activity_types:
+            title = plugins.activity_types[kind].title
+            print(f"    {kind:<22} {title}")
+        for name in info.templates:
+            print(f"    agenda template: {name}")
+    return 0
+
+
+# -- sessions ------------------------------------------------------------------
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from facilitate.store import list_sessions, sessions_dir
+
+    sessions = list_sessions()
+    if not sessions:
+        print(f"no sessions in {sessions_dir()}")
+        return 0
+    for s in sessions:
+        print(f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers  {s.title}")
+    return 0
+
+
+def cmd_wipe(args: argparse.Namespace) -> int:
+    from facilitate.store import SessionNotFound, wipe_session
+
+    for session_id in args.ids:
+        try:
+            path = wipe_session(session_id)
+        except SessionNotFound as error:
+            raise CLIError(str(error)) from None
+        print(f"wiped {session_id} ({path} and its -wal/-shm files are gone)")
+    return 0
+
+
+# -- the parser ----------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="facilitate",
+        description="Run timed, anonymous workshops from a terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"facilitate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="check agenda files and report every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("new", help="write a commented starter agenda")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", dest="template", metavar="NAME", help="copy a plugin's agenda template")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("plugins", help="list plugins and the activity types they provide")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_plugins)
+
+    p = sub.add_parser("sessions", help="list stored sessions")
+    p.set_defaults(func=cmd_sessions)
+
+    p = sub.add_parser("wipe", help="erase stored sessions for good")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.set_defaults(func=cmd_wipe)
+
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
+    """Subcommands that live in their own modules (server, TUI, reports, plugin kit)."""
+    import importlib
+
+    found = []
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and (module_name + ".").startswith(error.name + "."):
+                continue  # that part of facilitate is not built yet
+            raise
+        found.append(module.add_commands)
+    return found
+
+
+COMMAND_MODULES = (
+    "facilitate.server.commands",
+    "facilitate.tui.commands",
+    "facilitate.report.commands",
+    "facilitate.devkit",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CLIError as error:
+        _err(str(error))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

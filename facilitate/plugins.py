@@ -1,0 +1,185 @@
+"""The plugin manager: loads every plugin from the ``facilitate`` entry-point group.
+
+Built-in activity types are registered through that group too, exactly as a third
+party's would be. A plugin that fails to import, or raises while registering, is
+recorded with its error and the others still load; ``facilitate plugins`` shows it.
+
+Set ``FACILITATE_PLUGINS`` to a comma-separated list of entry-point names to load only
+those (handy when a broken plugin is in the way).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import os
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+import pluggy
+from attrs import define, field
+
+from facilitate import hookspecs
+from facilitate.activity import ActivityType
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "facilitate"
+
+
+class UnknownActivityType(LookupError):
+    def __init__(self, kind: str, installed: Iterable[str]) -> None:
+        self.kind = kind
+        self.installed = sorted(installed)
+        super().__init__(
+            f"unknown activity type {kind!r}; installed types: {', '.join(self.installed)}"
+        )
+
+
+@define
+class PluginInfo:
+    """One loaded (or failed) plugin, as ``facilitate plugins`` lists it."""
+
+    name: str
+    version: str = ""
+    module: str = ""
+    activity_types: list[str] = field(factory=list)
+    templates: list[str] = field(factory=list)
+    error: str | None = None
+
+
+class Plugins:
+    """The loaded plugins and what they registered."""
+
+    def __init__(self, *, entry_points: bool = True, extra: Iterable[Any] = ()) -> None:
+        self.manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.manager.add_hookspecs(hookspecs)
+        self.info: dict[str, PluginInfo] = {}
+        self.activity_types: dict[str, ActivityType[Any, Any]] = {}
+        self.templates: dict[str, Any] = {}
+        self._type_owner: dict[str, str] = {}
+        if entry_points:
+            self._load_entry_points()
+        for plugin in extra:
+            self.register(plugin)
+        self.manager.check_pending()
+        self._collect()
+
+    def _load_entry_points(self) -> None:
+        wanted = os.environ.get("FACILITATE_PLUGINS")
+        only = {n.strip() for n in wanted.split(",") if n.strip()} if wanted else None
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if only is not None and entry_point.name not in only:
+                continue
+            if entry_point.name in self.info:
+                continue
+            version = entry_point.dist.version if entry_point.dist else ""
+            info = PluginInfo(entry_point.name, version, entry_point.value)
+            self.info[entry_point.name] = info
+            try:
+                plugin = entry_point.load()
+                self.manager.register(plugin, name=entry_point.name)
+            except Exception as error:  # a broken plugin must not stop the workshop
+                info.error = _describe(error)
+                log.warning("plugin %s failed to load: %s", entry_point.name, info.error)
+
+    def register(self, plugin: Any, name: str | None = None) -> str:
+        """Register a plugin object (a module or an instance with hookimpls) by hand."""
+        registered = self.manager.register(plugin, name=name)
+        assert registered is not None
+        self.info.setdefault(
+            registered, PluginInfo(registered, module=getattr(plugin, "__name__", ""))
+        )
+        return registered
+
+    def add(self, plugin: Any, name: str | None = None) -> str:
+        """Register a plugin after start-up and collect what it provides (for tests)."""
+        registered = self.register(plugin, name)
+        self.manager.check_pending()
+        self._collect()
+        return registered
+
+    def _collect(self) -> None:
+        self.activity_types.clear()
+        self.templates.clear()
+        self._type_owner.clear()
+        for info in self.info.values():
+            info.activity_types.clear()
+            info.templates.clear()
+        hook = self.manager.hook
+        for impl in hook.facilitate_activity_types.get_hookimpls():
+            self._call_registration(impl, self._register_type)
+        for impl in hook.facilitate_agenda_templates.get_hookimpls():
+            self._call_registration(impl, self._register_template)
+
+    def _call_registration(self, impl: Any, register: Any) -> None:
+        name = impl.plugin_name
+        info = self.info.setdefault(name, PluginInfo(name))
+        try:
+            _call(impl, register=lambda *args: register(name, *args))
+        except Exception as error:
+            info.error = _describe(error)
+            log.warning("plugin %s failed while registering: %s", name, info.error)
+
+    def _register_type(self, plugin_name: str, activity_type: Any) -> None:
+        instance = activity_type() if isinstance(activity_type, type) else activity_type
+        kind = getattr(instance, "kind", "")
+        if not isinstance(instance, ActivityType) or not kind:
+            raise TypeError(
+                f"registered {activity_type!r}, which is not an ActivityType with a kind"
+            )
+        if kind in self.activity_types:
+            raise ValueError(
+                f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
+            )
+        self.activity_types[kind] = instance
+        self._type_owner[kind] = plugin_name
+        self.info[plugin_name].activity_types.append(kind)
+
+    def _register_template(self, plugin_name: str, name: str, path: Any) -> None:
+        self.templates[name] = path
+        self.info[plugin_name].templates.append(name)
+
+    def activity_type(self, kind: str) -> ActivityType[Any, Any]:
+        try:
+            return self.activity_types[kind]
+        except KeyError:
+            raise UnknownActivityType(kind, self.activity_types) from None
+
+    def owner(self, kind: str) -> str:
+        """The name of the plugin that provides an activity type."""
+        return self._type_owner.get(kind, "?")
+
+    def notify(self, event: Any) -> None:
+        """Tell observers about an event; one that raises is logged and skipped."""
+        for impl in self.manager.hook.facilitate_event.get_hookimpls():
+            try:
+                _call(impl, event=event)
+            except Exception as error:
+                log.warning("plugin %s failed observing %s: %s", impl.plugin_name, event, error)
+
+    def describe(self) -> list[PluginInfo]:
+        return sorted(self.info.values(), key=lambda info: info.name)
+
+
+def _call(impl: Any, **kwargs: Any) -> Any:
+    """Call one hook implementation with the keyword arguments it declares."""
+    return impl.function(**{key: kwargs[key] for key in impl.argnames if key in kwargs})
+
+
+def _describe(error: BaseException) -> str:
+    where = traceback.extract_tb(error.__traceback__)
+    place = f" ({where[-1].filename}:{where[-1].lineno})" if where else ""
+    return f"{type(error).__name__}: {error}{place}"
+
+
+_default: Plugins | None = None
+
+
+def default_plugins() -> Plugins:
+    """The plugins installed in this environment, loaded once on first use."""
+    global _default
+    if _default is None:
+        _default = Plugins()
+    return _default

@@ -1,0 +1,126 @@
+"""The declarative result vocabulary: what an activity type shows, not how it is drawn.
+
+An activity type's ``view`` returns a tuple of these blocks; the terminal UI, the
+projector page and the reports each draw them their own way (Rich text, HTML, SVG,
+Markdown). A plugin never writes markup, so participant text cannot become markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from attrs import field, frozen
+
+
+@frozen
+class Bar:
+    label: str
+    value: float
+    marked: bool = False
+    """Drawn highlighted: the correct option of a quiz, say."""
+
+
+@frozen
+class Bars:
+    """Horizontal bars, one per row, longest first if ``sort`` was asked by the type."""
+
+    rows: tuple[Bar, ...] = field(converter=tuple)
+    title: str = ""
+    unit: str = ""
+    """What the numbers count ("answers", "points"); shown in reports."""
+
+
+@frozen
+class SpreadRow:
+    label: str
+    counts: tuple[int, ...] = field(converter=tuple)
+    """How many answers gave each point of the scale, lowest point first."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def mean(self, points: tuple[int, ...]) -> float | None:
+        if not self.total:
+            return None
+        return sum(p * c for p, c in zip(points, self.counts, strict=True)) / self.total
+
+
+@frozen
+class Spread:
+    """For each row, how answers spread over a scale: Likert items, the 5 Ps."""
+
+    rows: tuple[SpreadRow, ...] = field(converter=tuple)
+    points: tuple[int, ...] = field(converter=tuple)
+    point_labels: tuple[str, ...] = field(default=(), converter=tuple)
+    title: str = ""
+
+
+@frozen
+class Heatmap:
+    """A grid of counts: rows by columns, e.g. impact by likelihood."""
+
+    row_labels: tuple[str, ...] = field(converter=tuple)
+    column_labels: tuple[str, ...] = field(converter=tuple)
+    cells: tuple[tuple[int, ...], ...] = field(converter=lambda rows: tuple(map(tuple, rows)))
+    row_title: str = ""
+    column_title: str = ""
+    title: str = ""
+
+
+@frozen
+class Words:
+    """Words sized by how often they were given."""
+
+    words: tuple[tuple[str, int], ...] = field(converter=lambda ws: tuple(map(tuple, ws)))
+    title: str = ""
+
+
+@frozen
+class Texts:
+    """Free text, already approved; in an order that does not reveal who wrote first."""
+
+    texts: tuple[str, ...] = field(converter=tuple)
+    title: str = ""
+
+
+@frozen
+class Table:
+    headers: tuple[str, ...] = field(converter=tuple)
+    rows: tuple[tuple[str, ...], ...] = field(converter=lambda rows: tuple(map(tuple, rows)))
+    title: str = ""
+
+
+@frozen
+class Radar:
+    """Values on axes around a circle, from 0 to ``maximum``: a report chart."""
+
+    axes: tuple[str, ...] = field(converter=tuple)
+    values: tuple[float, ...] = field(converter=tuple)
+    maximum: float = 5.0
+    minimum: float = 0.0
+    title: str = ""
+
+
+@frozen
+class Note:
+    """A short line of plain text: "3 answers", "Correct answer: B"."""
+
+    text: str
+
+
+Block = Bars | Spread | Heatmap | Words | Texts | Table | Radar | Note
+View = tuple[Block, ...]
+
+BLOCK_KINDS: tuple[type, ...] = (Bars, Spread, Heatmap, Words, Texts, Table, Radar, Note)
+
+
+def unordered(texts: list[str] | tuple[str, ...], *, salt: str = "") -> tuple[str, ...]:
+    """Texts in an order that owes nothing to when they arrived.
+
+    Sorting by a keyed hash looks shuffled to the room but stays the same from one
+    redraw to the next, so the projector does not jump about.
+    """
+    return tuple(
+        sorted(texts, key=lambda t: hashlib.blake2b((salt + t).encode(), digest_size=8).digest())
+    )

@@ -1,0 +1,161 @@
+"""The engine as a library: navigation, timers, phases, answers, moderation, events."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitate import events
+from facilitate.agenda import loads_agenda
+from facilitate.clock import ManualClock
+from facilitate.engine import CLOSED, OPEN, Engine, NotJoined, RoomLocked
+from facilitate.forms import AnswerError
+from facilitate.store import Store
+
+AGENDA = """
+title = "Test day"
+k = 2
+
+[[items]]
+title = "Welcome"
+duration = "10m"
+
+[[items]]
+title = "Pick one"
+duration = "5m"
+[items.activity]
+type = "choice"
+question = "Which?"
+options = ["A", "B", "C"]
+
+[[items]]
+title = "Pick some"
+duration = "5m"
+[items.activity]
+type = "multi"
+question = "Which ones?"
+options = ["A", "B", "C"]
+max = 2
+"""
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def engine(clock: ManualClock) -> Engine:
+    return Engine.new(loads_agenda(AGENDA), clock=clock)
+
+
+def test_navigation_moves_between_items_and_publishes(engine: Engine) -> None:
+    seen: list[events.Event] = []
+    engine.subscribe(seen.append)
+    assert engine.current.title == "Welcome"
+    assert engine.next()
+    assert engine.current.title == "Pick one"
+    assert engine.previous()
+    assert not engine.previous()
+    engine.goto(2)
+    assert engine.current.id == "pick-some"
+    assert not engine.next()
+    assert [e.index for e in seen if isinstance(e, events.ItemChanged)] == [1, 0, 2]
+
+
+def test_timer_counts_pauses_and_extends(engine: Engine, clock: ManualClock) -> None:
+    engine.start_timer()
+    clock.advance(120)
+    assert engine.current_run.timer.remaining == 480
+    engine.pause_timer()
+    clock.advance(60)
+    assert engine.current_run.timer.remaining == 480
+    engine.extend(60)
+    assert engine.current_run.timer.remaining == 540
+    engine.extend(-300)
+    engine.start_timer()
+    clock.advance(400)
+    assert engine.current_run.timer.overrun == 160
+
+
+def test_next_keeps_the_clock_running_and_measures_drift(engine: Engine, clock: ManualClock) -> None:
+    engine.start_timer()
+    clock.advance(12 * 60)
+    engine.next()
+    assert engine.current_run.timer.running
+    assert engine.drift() == 120
+    timings = engine.timings()
+    assert timings[0].actual == 720 and timings[1].actual == 0 and timings[2].actual is None
+
+
+async def test_answers_count_only_while_open_and_can_change(engine: Engine) -> None:
+    engine.goto(1)
+    token = engine.join()
+    with pytest.raises(AnswerError):
+        await engine.submit(token, "pick-one", {"choice": ["0"]})
+    engine.open_answering()
+    await engine.submit(token, "pick-one", {"choice": ["0"]})
+    await engine.submit(token, "pick-one", {"choice": ["2"]})
+    result = engine.result("pick-one")
+    assert result.answers == 1 and result.counts == (0, 0, 1)
+    assert engine.answer_of(token, "pick-one") == {"choice": 2}
+    assert await engine.retract(token, "pick-one")
+    assert engine.result("pick-one").answers == 0
+    engine.close_answering()
+    assert engine.current_run.phase == CLOSED
+
+
+async def test_bad_answers_are_refused_and_change_nothing(engine: Engine) -> None:
+    engine.goto(2)
+    engine.open_answering()
+    token = engine.join()
+    for raw in ({}, {"choices": ["9"]}, {"choices": ["0", "1", "2"]}, {"choices": ["x"]}):
+        with pytest.raises(AnswerError):
+            await engine.submit(token, "pick-some", raw)
+    assert engine.result("pick-some").answers == 0
+    with pytest.raises(NotJoined):
+        await engine.submit("forged.token", "pick-some", {"choices": ["0"]})
+
+
+async def test_results_stay_hidden_below_k_and_until_revealed(engine: Engine) -> None:
+    engine.goto(1)
+    engine.open_answering()
+    await engine.submit(engine.join(), "pick-one", {"choice": ["1"]})
+    engine.reveal()
+    assert engine.public_view("pick-one") is None
+    await engine.submit(engine.join(), "pick-one", {"choice": ["1"]})
+    assert engine.public_view("pick-one") is not None
+    engine.reveal(False)
+    assert engine.public_view("pick-one") is None
+
+
+def test_locked_room_refuses_new_devices(engine: Engine) -> None:
+    engine.join()
+    engine.lock()
+    with pytest.raises(RoomLocked):
+        engine.join()
+    old = engine.join_code
+    engine.lock(False)
+    assert engine.rotate_code() != old or True
+    assert engine.joined == 1
+
+
+async def test_resume_restores_item_timer_phase_and_answers(clock: ManualClock) -> None:
+    store = Store.create()
+    engine = Engine.new(loads_agenda(AGENDA), store, clock=clock)
+    engine.next()
+    engine.start_timer()
+    clock.advance(30)
+    engine.pause_timer()
+    engine.open_answering()
+    token = engine.join()
+    await engine.submit(token, "pick-one", {"choice": ["1"]})
+    store.close()
+
+    again = Engine.resume(Store.open(store.id), clock=clock)
+    assert again.index == 1
+    assert again.current_run.phase == OPEN
+    assert again.current_run.timer.elapsed == pytest.approx(30)
+    assert again.result("pick-one").counts == (0, 1, 0)
+    assert again.answer_of(token, "pick-one") == {"choice": 1}
+    assert again.joined == 1
+    again.close()
