@@ -40,10 +40,14 @@ class ConfigError(ValueError):
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems = problems
-        super().__init__("; ".join(f"{p.key}: {p.message}" if p.key else p.message for p in problems))
+        super().__init__(
+            "; ".join(f"{p.key}: {p.message}" if p.key else p.message for p in problems)
+        )
 
 
-def setting(default: Any = attrs.NOTHING, *, help: str, check: Callable[[Any], str | None] | None = None) -> Any:
+def setting(
+    default: Any = attrs.NOTHING, *, help: str, check: Callable[[Any], str | None] | None = None
+) -> Any:
     """Declare one key of a Config class: its default (none means required) and its help.
 
     ``help`` says what is expected, in the words an agenda writer needs ("a list of 2
@@ -104,7 +108,7 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
     own ``validate()`` method if it has one (for rules that span several keys).
     """
     hints = typing.get_type_hints(config_class)
-    fields = {f.name: f for f in attrs.fields(config_class)}
+    fields = {f.name: f for f in attrs.fields(typing.cast(Any, config_class))}
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for key, value in settings.items():
@@ -116,7 +120,9 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
         meta = fields[key].metadata
         ok, converted = _type_matches(value, hints.get(key, Any))
         if not ok:
-            problems.append(Problem(key, f"expected {meta.get('help', hints.get(key))}, got {value!r}"))
+            problems.append(
+                Problem(key, f"expected {meta.get('help', hints.get(key))}, got {value!r}")
+            )
             continue
         check = meta.get("check")
         message = check(converted) if check else None
@@ -229,7 +235,9 @@ class ActivityType(Generic[ConfigT, ResultT]):
         """What participants are asked."""
         raise NotImplementedError
 
-    def accept(self, config: ConfigT, value: dict[str, Any], context: ItemContext) -> dict[str, Any]:
+    def accept(
+        self, config: ConfigT, value: dict[str, Any], context: ItemContext
+    ) -> dict[str, Any]:
         """Check an answer already parsed by the form; raise ``AnswerError`` to refuse it.
 
         Return the value to keep (the same, or a normalised copy).

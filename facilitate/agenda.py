@@ -77,7 +77,9 @@ def _parse_start(value: Any) -> dt.time:
 
 def _check_k(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-        raise ValueError(f"expected a whole number from 1 to 100 (default {DEFAULT_K}), got {value!r}")
+        raise ValueError(
+            f"expected a whole number from 1 to 100 (default {DEFAULT_K}), got {value!r}"
+        )
     return value
 
 
@@ -98,7 +100,9 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
         title = ""
     language = data.get("language", "en")
     if not isinstance(language, str) or not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", language):
-        problem("language", f'expected a language code such as "en", "es" or "ar", got {language!r}')
+        problem(
+            "language", f'expected a language code such as "en", "es" or "ar", got {language!r}'
+        )
         language = "en"
     k = DEFAULT_K
     if "k" in data:
@@ -194,7 +198,9 @@ def _load_activity(table: Any, plugins: Plugins, item_problem: Any) -> Activity 
     try:
         activity_type = plugins.activity_type(kind)
     except UnknownActivityType as error:
-        item_problem("activity.type", f"unknown type {kind!r}; installed types: {', '.join(error.installed)}")
+        item_problem(
+            "activity.type", f"unknown type {kind!r}; installed types: {', '.join(error.installed)}"
+        )
         return None
     try:
         config = activity_type.configure(settings)
@@ -215,7 +221,9 @@ def load_agenda(path: str | Path, plugins: Plugins | None = None) -> Agenda:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise AgendaError([AgendaProblem(str(path), "", f"cannot read: {error.strerror}")]) from None
+        raise AgendaError(
+            [AgendaProblem(str(path), "", f"cannot read: {error.strerror}")]
+        ) from None
     except UnicodeDecodeError:
         raise AgendaError([AgendaProblem(str(path), "", "is not UTF-8 text")]) from None
     return loads_agenda(text, str(path), plugins)

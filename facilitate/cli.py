@@ -124,7 +124,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         print(f"no sessions in {sessions_dir()}")
         return 0
     for s in sessions:
-        print(f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers  {s.title}")
+        print(
+            f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers  {s.title}"
+        )
     return 0
 
 
@@ -157,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="write a commented starter agenda")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--from", dest="template", metavar="NAME", help="copy a plugin's agenda template")
+    p.add_argument(
+        "--from", dest="template", metavar="NAME", help="copy a plugin's agenda template"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_new)
 
@@ -177,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extra_commands() -> list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]]:
+def _extra_commands() -> list[
+    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+]:
     """Subcommands that live in their own modules (server, TUI, reports, plugin kit)."""
     import importlib
 

@@ -19,7 +19,15 @@ from attrs import define, field, frozen
 from facilitate import anonymity, events
 from facilitate.activity import ActivityType, Tally
 from facilitate.agenda import dumps_agenda, loads_agenda
-from facilitate.clock import Clock, ItemTiming, SystemClock, Timer, TimerState, agenda_drift, projected_end
+from facilitate.clock import (
+    Clock,
+    ItemTiming,
+    SystemClock,
+    Timer,
+    TimerState,
+    agenda_drift,
+    projected_end,
+)
 from facilitate.forms import AnswerError, Form, RawForm
 from facilitate.model import Agenda, Item
 from facilitate.plugins import Plugins, default_plugins

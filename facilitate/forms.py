@@ -102,9 +102,11 @@ class Field:
     def parse(self, raw: RawForm) -> Any:
         raise NotImplementedError
 
-    def missing(self) -> None:
+    def missing(self) -> Any:
+        """The value of an unanswered field: ``None`` if optional, else an error."""
         if self.required:
             raise AnswerError("required", field=self.name)
+        return None
 
 
 @frozen(kw_only=True)

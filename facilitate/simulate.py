@@ -74,7 +74,7 @@ def field_answer(field: Field, rng: random.Random, language: str = "en") -> dict
         rng.shuffle(places)
         return {key: [str(place)] for key, place in zip(field.keys(), places, strict=True)}
     if isinstance(field, GridField):
-        return {key: [str(rng.randint(field.min, field.max))] for key in field.keys()}
+        return {key: [str(rng.randint(field.min, field.max))] for key in field.keys()}  # noqa: SIM118
     if isinstance(field, PointsField):
         count = len(field.options)
         cuts = sorted(rng.randint(0, field.total) for _ in range(count - 1))

@@ -105,10 +105,12 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
-        self._queue: queue.SimpleQueue[tuple[str, tuple[Any, ...], concurrent.futures.Future[None]] | None] = (
-            queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[
+            tuple[str, tuple[Any, ...], concurrent.futures.Future[None]] | None
+        ] = queue.SimpleQueue()
+        self._writer = threading.Thread(
+            target=self._write_loop, name=f"store-{session_id}", daemon=True
         )
-        self._writer = threading.Thread(target=self._write_loop, name=f"store-{session_id}", daemon=True)
         self._writer.start()
         self.closed = False
         self.commits = 0
@@ -236,7 +238,9 @@ class Store:
     def answers(self) -> dict[str, dict[str, Any]]:
         """Every stored answer: item id -> pseudonym -> value."""
         result: dict[str, dict[str, Any]] = {}
-        for item_id, pseudonym, value in self._read("SELECT item_id, pseudonym, value FROM answers"):
+        for item_id, pseudonym, value in self._read(
+            "SELECT item_id, pseudonym, value FROM answers"
+        ):
             result.setdefault(item_id, {})[pseudonym] = json.loads(value)
         return result
 
@@ -313,7 +317,7 @@ def latest_session(directory: Path | None = None) -> str:
 
 
 def wipe_session(session_id: str, directory: Path | None = None) -> Path:
-    """Erase a session: rows deleted with secure_delete, WAL truncated, files overwritten and removed."""
+    """Erase a session: rows deleted (secure_delete), WAL truncated, files zeroed and removed."""
     path = session_path(session_id, directory)
     db = sqlite3.connect(str(path), isolation_level=None)
     try:

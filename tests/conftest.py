@@ -11,7 +11,9 @@ AGENDAS = ROOT / "agendas"
 
 
 @pytest.fixture(autouse=True)
-def facilitate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def facilitate_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("FACILITATE_HOME", str(home))
     return home

@@ -77,7 +77,9 @@ def test_timer_counts_pauses_and_extends(engine: Engine, clock: ManualClock) -> 
     assert engine.current_run.timer.overrun == 160
 
 
-def test_next_keeps_the_clock_running_and_measures_drift(engine: Engine, clock: ManualClock) -> None:
+def test_next_keeps_the_clock_running_and_measures_drift(
+    engine: Engine, clock: ManualClock
+) -> None:
     engine.start_timer()
     clock.advance(12 * 60)
     engine.next()
