@@ -31,6 +31,18 @@ class Problem(typing.NamedTuple):
     message: str
 
 
+class Reference(typing.NamedTuple):
+    """An item's setting that names another, earlier item (``from = "post-strategies"``).
+
+    ``kinds`` lists the activity types that item may have (empty: any activity).
+    ``facilitate check`` reports a reference to a missing, later or wrong item.
+    """
+
+    key: str
+    item_id: str
+    kinds: tuple[str, ...] = ()
+
+
 class ConfigError(ValueError):
     """An item's activity settings are wrong. ``problems`` lists every one found."""
 
@@ -46,15 +58,20 @@ class ConfigError(ValueError):
 
 
 def setting(
-    default: Any = attrs.NOTHING, *, help: str, check: Callable[[Any], str | None] | None = None
+    default: Any = attrs.NOTHING,
+    *,
+    help: str,
+    check: Callable[[Any], str | None] | None = None,
+    key: str | None = None,
 ) -> Any:
     """Declare one key of a Config class: its default (none means required) and its help.
 
     ``help`` says what is expected, in the words an agenda writer needs ("a list of 2
     to 12 options"); it is shown when the key is missing or wrong. ``check`` returns an
-    error message for a value of the right type that is still not acceptable.
+    error message for a value of the right type that is still not acceptable. ``key``
+    is the TOML key when it cannot be the field's name (``from``, a Python keyword).
     """
-    metadata = {"help": help, "check": check}
+    metadata = {"help": help, "check": check, "key": key}
     if isinstance(default, list | dict):
         frozen_default = tuple(default) if isinstance(default, list) else default
         return attrs.field(factory=lambda: frozen_default, metadata=metadata)
@@ -108,7 +125,9 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
     own ``validate()`` method if it has one (for rules that span several keys).
     """
     hints = typing.get_type_hints(config_class)
-    fields = {f.name: f for f in attrs.fields(typing.cast(Any, config_class))}
+    fields = {
+        f.metadata.get("key") or f.name: f for f in attrs.fields(typing.cast(Any, config_class))
+    }
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for key, value in settings.items():
@@ -118,18 +137,17 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
             problems.append(Problem(key, f"unknown key; {hint}"))
             continue
         meta = fields[key].metadata
-        ok, converted = _type_matches(value, hints.get(key, Any))
+        hint = hints.get(fields[key].name, Any)
+        ok, converted = _type_matches(value, hint)
         if not ok:
-            problems.append(
-                Problem(key, f"expected {meta.get('help', hints.get(key))}, got {value!r}")
-            )
+            problems.append(Problem(key, f"expected {meta.get('help', hint)}, got {value!r}"))
             continue
         check = meta.get("check")
         message = check(converted) if check else None
         if message:
             problems.append(Problem(key, message))
             continue
-        values[key] = converted
+        values[fields[key].name] = converted
     for name, f in fields.items():
         if name not in settings and f.default is attrs.NOTHING:
             problems.append(Problem(name, f"missing; expected {f.metadata.get('help', 'a value')}"))
@@ -268,6 +286,10 @@ class ActivityType(Generic[ConfigT, ResultT]):
     def report(self, config: ConfigT, result: ResultT) -> View:
         """What the report shows of a result; the projector view unless overridden."""
         return self.view(config, result)
+
+    def references(self, config: ConfigT) -> tuple[Reference, ...]:
+        """Earlier items this item reads through ``context.result_of``, to check the agenda."""
+        return ()
 
     def on_projector(self, config: ConfigT) -> bool:
         """Whether results may be shown to the room (an evaluation may say no)."""

@@ -8,6 +8,7 @@ agenda writer fixes everything in one pass rather than one error at a time.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -60,6 +61,12 @@ class AgendaError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _unknown_key(key: str, known: tuple[str, ...]) -> str:
+    near = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean {near[0]!r}?" if near else f"expected one of: {', '.join(known)}"
+    return f"unknown key; {hint}"
+
+
 def slugify(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:40].strip("-") or "item"
@@ -86,6 +93,9 @@ def _check_k(value: Any) -> int:
 def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None = None) -> Agenda:
     """An :class:`Agenda` from parsed TOML, or :class:`AgendaError` listing every problem."""
     plugins = plugins or default_plugins()
+    # tomli-w writes "\r\n" inside a multi-line string as "\n", so keep only "\n" from the
+    # start: an agenda then reads back equal after dumps_agenda.
+    data = _unix_newlines(data)
     problems: list[AgendaProblem] = []
 
     def problem(key: str, message: str, number: int | None = None, title: str = "") -> None:
@@ -93,7 +103,7 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
 
     for key in data:
         if key not in AGENDA_KEYS:
-            problem(key, f"unknown key; expected one of: {', '.join(AGENDA_KEYS)}")
+            problem(key, _unknown_key(key, AGENDA_KEYS))
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         problem("title", "expected the workshop's title, a non-empty string")
@@ -127,6 +137,8 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
     if not isinstance(raw_items, list) or not raw_items:
         problem("items", "expected at least one [[items]] table")
         raw_items = []
+    earlier: dict[str, Item | None] = {}
+    listed_ids = {raw.get("id") for raw in raw_items if isinstance(raw, dict)}
     for number, raw in enumerate(raw_items, start=1):
         if not isinstance(raw, dict):
             problem("items", "expected a table ([[items]])", number)
@@ -139,7 +151,7 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
 
         for key in raw:
             if key not in ITEM_KEYS:
-                item_problem(key, f"unknown key; expected one of: {', '.join(ITEM_KEYS)}")
+                item_problem(key, _unknown_key(key, ITEM_KEYS))
         if not isinstance(item_title, str) or not item_title.strip():
             item_problem("title", "expected the item's title, a non-empty string")
             item_title = f"Item {number}"
@@ -178,11 +190,49 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
         activity = None
         if "activity" in raw:
             activity = _load_activity(raw["activity"], plugins, item_problem)
-        items.append(Item(item_id, item_title, duration, notes, activity, item_k))
+            if activity is not None:
+                for key, message in _check_references(activity, plugins, earlier, listed_ids):
+                    item_problem(key, message)
+        item = Item(item_id, item_title, duration, notes, activity, item_k)
+        items.append(item)
+        failed = "activity" in raw and activity is None
+        earlier.setdefault(item_id, None if failed else item)
 
     if problems:
         raise AgendaError(problems)
     return Agenda(title, tuple(items), language, k, start, description)
+
+
+def _check_references(
+    activity: Activity, plugins: Plugins, earlier: dict[str, Item | None], ids: set[Any]
+) -> list[tuple[str, str]]:
+    """Problems with the earlier items an activity reads (``from = "..."``), as (key, message).
+
+    ``earlier`` maps each earlier item's id to the item, or to ``None`` if its own activity
+    has problems (already reported, so its type is not held against this item).
+    """
+    found = []
+    for ref in plugins.activity_type(activity.type).references(activity.config):
+        wanted = " or ".join(repr(kind) for kind in ref.kinds) or "any activity"
+        if ref.item_id not in earlier:
+            where = "a later" if ref.item_id in ids else "no"
+            found.append(
+                (
+                    f"activity.{ref.key}",
+                    f"{ref.item_id!r} names {where} item; expected the id of an earlier item"
+                    f" of type {wanted}",
+                )
+            )
+            continue
+        target = earlier[ref.item_id]
+        if target is not None and ref.kinds and target.kind not in ref.kinds:
+            found.append(
+                (
+                    f"activity.{ref.key}",
+                    f"item {ref.item_id!r} is of type {target.kind!r}; expected {wanted}",
+                )
+            )
+    return found
 
 
 def _load_activity(table: Any, plugins: Plugins, item_problem: Any) -> Activity | None:
@@ -259,6 +309,16 @@ def agenda_to_data(agenda: Agenda) -> dict[str, Any]:
         items.append(entry)
     data["items"] = items
     return data
+
+
+def _unix_newlines(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, Mapping):
+        return {key: _unix_newlines(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_unix_newlines(v) for v in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

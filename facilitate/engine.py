@@ -78,6 +78,8 @@ class ItemRun:
     """text id -> approved / rejected."""
     tally: Tally[Any] | None = None
     error: str | None = None
+    moderated: list[str] | None = None
+    """Names of the form's moderated text fields, found once."""
 
     @property
     def count(self) -> int:
@@ -520,10 +522,12 @@ class Engine:
     def _moderated(self, run: ItemRun) -> list[str]:
         if run.item.activity is None:
             return []
-        try:
-            return self.form(run.item.id).moderated_fields()
-        except PluginError:
-            return []
+        if run.moderated is None:
+            try:
+                run.moderated = self.form(run.item.id).moderated_fields()
+            except PluginError:
+                return []
+        return run.moderated
 
     def _texts(self, run: ItemRun, value: dict[str, Any]) -> list[str]:
         texts = []

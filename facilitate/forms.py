@@ -24,7 +24,7 @@ points   ``NAME.I`` for each option   points given to option I
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
@@ -33,6 +33,12 @@ from facilitate.text import clean_text
 
 RawForm = Mapping[str, Sequence[str]]
 """Submitted form data: each key with every value sent for it, as strings."""
+
+
+def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """An attrs converter; plain ``tuple`` leaves mypy with an unbound type variable."""
+    return tuple(items)
+
 
 ANSWER_MESSAGES: dict[str, str] = {
     "required": "Please answer this question.",
@@ -113,7 +119,7 @@ class Field:
 class ChoiceField(Field):
     """Pick one option. Value: the option's index."""
 
-    options: tuple[str, ...] = field(converter=tuple)
+    options: tuple[str, ...] = field(converter=as_tuple)
     kind = "choice"
 
     def parse(self, raw: RawForm) -> int | None:
@@ -130,7 +136,7 @@ class ChoiceField(Field):
 class MultiField(Field):
     """Pick between ``min`` and ``max`` options. Value: sorted option indices."""
 
-    options: tuple[str, ...] = field(converter=tuple)
+    options: tuple[str, ...] = field(converter=as_tuple)
     min: int = 1
     max: int | None = None
     kind = "multi"
@@ -160,7 +166,7 @@ class ScaleField(Field):
 
     min: int = 1
     max: int = 5
-    labels: tuple[str, ...] = field(default=(), converter=tuple)
+    labels: tuple[str, ...] = field(default=(), converter=as_tuple)
     kind = "scale"
 
     def points(self) -> list[int]:
@@ -209,7 +215,7 @@ class TextField(Field):
 class RankField(Field):
     """Put every option in order. Value: option indices, first place first."""
 
-    options: tuple[str, ...] = field(converter=tuple)
+    options: tuple[str, ...] = field(converter=as_tuple)
     kind = "rank"
 
     def keys(self) -> list[str]:
@@ -230,10 +236,10 @@ class RankField(Field):
 class GridField(Field):
     """Rate each row on the same scale. Value: one integer per row."""
 
-    rows: tuple[str, ...] = field(converter=tuple)
+    rows: tuple[str, ...] = field(converter=as_tuple)
     min: int = 1
     max: int = 5
-    labels: tuple[str, ...] = field(default=(), converter=tuple)
+    labels: tuple[str, ...] = field(default=(), converter=as_tuple)
     kind = "grid"
 
     def keys(self) -> list[str]:
@@ -261,7 +267,7 @@ class GridField(Field):
 class PointsField(Field):
     """Share exactly ``total`` points between options. Value: points per option."""
 
-    options: tuple[str, ...] = field(converter=tuple)
+    options: tuple[str, ...] = field(converter=as_tuple)
     total: int = 100
     kind = "points"
 
@@ -284,7 +290,7 @@ class PointsField(Field):
 class Form:
     """What a participant sees for an item: an optional intro and one or more fields."""
 
-    fields: tuple[Field, ...] = field(converter=tuple)
+    fields: tuple[Field, ...] = field(converter=as_tuple)
     intro: str = ""
 
     def parse(self, raw: RawForm) -> dict[str, Any]:

@@ -10,6 +10,7 @@ those (handy when a broken plugin is in the way).
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import logging
 import os
@@ -34,6 +35,22 @@ class UnknownActivityType(LookupError):
         self.installed = sorted(installed)
         super().__init__(
             f"unknown activity type {kind!r}; installed types: {', '.join(self.installed)}"
+        )
+
+
+class PluginRefused(ValueError):
+    """A plugin implements a hook that does not exist (a misspelled name, usually)."""
+
+    def __init__(self, plugin: str, unknown: list[str], known: list[str]) -> None:
+        self.plugin = plugin
+        self.unknown = unknown
+        hints = []
+        for hook in unknown:
+            near = difflib.get_close_matches(hook, known, n=1)
+            hints.append(f"{hook!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        super().__init__(
+            f"plugin {plugin!r} refused: unknown hook {', '.join(hints)}; "
+            f"known hooks: {', '.join(known)}"
         )
 
 
@@ -79,19 +96,51 @@ class Plugins:
             self.info[entry_point.name] = info
             try:
                 plugin = entry_point.load()
-                self.manager.register(plugin, name=entry_point.name)
+                self._register_checked(plugin, entry_point.name)
             except Exception as error:  # a broken plugin must not stop the workshop
                 info.error = _describe(error)
                 log.warning("plugin %s failed to load: %s", entry_point.name, info.error)
 
     def register(self, plugin: Any, name: str | None = None) -> str:
-        """Register a plugin object (a module or an instance with hookimpls) by hand."""
-        registered = self.manager.register(plugin, name=name)
-        assert registered is not None
+        """Register a plugin object (a module or an instance with hookimpls) by hand.
+
+        Raises :class:`PluginRefused` if it implements a hook that does not exist.
+        """
+        registered = self._register_checked(plugin, name)
         self.info.setdefault(
             registered, PluginInfo(registered, module=getattr(plugin, "__name__", ""))
         )
         return registered
+
+    def _register_checked(self, plugin: Any, name: str | None) -> str:
+        """Register a plugin, or refuse it (registering nothing) if a hook name is wrong."""
+        registered = self.manager.register(plugin, name=name)
+        assert registered is not None
+        unknown = sorted(
+            caller.name
+            for caller in self.manager.get_hookcallers(plugin) or ()
+            if not caller.has_spec()
+        )
+        if unknown:
+            self.manager.unregister(plugin)
+            raise PluginRefused(registered, unknown, self.hook_names())
+        return registered
+
+    def hook_names(self) -> list[str]:
+        """Every hook a plugin may implement (those declared in ``facilitate.hookspecs``)."""
+        return sorted(
+            name
+            for name, caller in vars(self.manager.hook).items()
+            if not name.startswith("_") and caller.has_spec()
+        )
+
+    def remove(self, name: str) -> None:
+        """Unregister a plugin by name and forget what it provided (for tests)."""
+        plugin = self.manager.get_plugin(name)
+        if plugin is not None:
+            self.manager.unregister(plugin)
+        self.info.pop(name, None)
+        self._collect()
 
     def add(self, plugin: Any, name: str | None = None) -> str:
         """Register a plugin after start-up and collect what it provides (for tests)."""
@@ -169,7 +218,15 @@ def _call(impl: Any, **kwargs: Any) -> Any:
 
 
 def _describe(error: BaseException) -> str:
-    where = traceback.extract_tb(error.__traceback__)
+    """The error in one line, with the place in the plugin's own code where it was raised."""
+    if isinstance(error, PluginRefused):
+        return str(error)
+    ours = (__file__, os.path.dirname(pluggy.__file__), importlib.metadata.__file__)
+    where = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith(ours) and "<frozen" not in frame.filename
+    ]
     place = f" ({where[-1].filename}:{where[-1].lineno})" if where else ""
     return f"{type(error).__name__}: {error}{place}"
 

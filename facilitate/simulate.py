@@ -61,6 +61,8 @@ def field_answer(field: Field, rng: random.Random, language: str = "en") -> dict
     if isinstance(field, ChoiceField):
         return {field.name: [str(_skewed_index(rng, len(field.options)))]}
     if isinstance(field, MultiField):
+        if not field.options:
+            return {}
         low = max(field.min, 1)
         high = field.max if field.max is not None else len(field.options)
         picks = rng.sample(range(len(field.options)), rng.randint(low, max(low, high)))

@@ -8,8 +8,15 @@ Markdown). A plugin never writes markup, so participant text cannot become marku
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from typing import Any
 
 from attrs import field, frozen
+
+
+def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """An attrs converter; plain ``tuple`` leaves mypy with an unbound type variable."""
+    return tuple(items)
 
 
 @frozen
@@ -24,7 +31,7 @@ class Bar:
 class Bars:
     """Horizontal bars, one per row, longest first if ``sort`` was asked by the type."""
 
-    rows: tuple[Bar, ...] = field(converter=tuple)
+    rows: tuple[Bar, ...] = field(converter=as_tuple)
     title: str = ""
     unit: str = ""
     """What the numbers count ("answers", "points"); shown in reports."""
@@ -33,7 +40,7 @@ class Bars:
 @frozen
 class SpreadRow:
     label: str
-    counts: tuple[int, ...] = field(converter=tuple)
+    counts: tuple[int, ...] = field(converter=as_tuple)
     """How many answers gave each point of the scale, lowest point first."""
 
     @property
@@ -50,9 +57,9 @@ class SpreadRow:
 class Spread:
     """For each row, how answers spread over a scale: Likert items, the 5 Ps."""
 
-    rows: tuple[SpreadRow, ...] = field(converter=tuple)
-    points: tuple[int, ...] = field(converter=tuple)
-    point_labels: tuple[str, ...] = field(default=(), converter=tuple)
+    rows: tuple[SpreadRow, ...] = field(converter=as_tuple)
+    points: tuple[int, ...] = field(converter=as_tuple)
+    point_labels: tuple[str, ...] = field(default=(), converter=as_tuple)
     title: str = ""
 
 
@@ -60,8 +67,8 @@ class Spread:
 class Heatmap:
     """A grid of counts: rows by columns, e.g. impact by likelihood."""
 
-    row_labels: tuple[str, ...] = field(converter=tuple)
-    column_labels: tuple[str, ...] = field(converter=tuple)
+    row_labels: tuple[str, ...] = field(converter=as_tuple)
+    column_labels: tuple[str, ...] = field(converter=as_tuple)
     cells: tuple[tuple[int, ...], ...] = field(converter=lambda rows: tuple(map(tuple, rows)))
     row_title: str = ""
     column_title: str = ""
@@ -80,13 +87,13 @@ class Words:
 class Texts:
     """Free text, already approved; in an order that does not reveal who wrote first."""
 
-    texts: tuple[str, ...] = field(converter=tuple)
+    texts: tuple[str, ...] = field(converter=as_tuple)
     title: str = ""
 
 
 @frozen
 class Table:
-    headers: tuple[str, ...] = field(converter=tuple)
+    headers: tuple[str, ...] = field(converter=as_tuple)
     rows: tuple[tuple[str, ...], ...] = field(converter=lambda rows: tuple(map(tuple, rows)))
     title: str = ""
 
@@ -95,8 +102,8 @@ class Table:
 class Radar:
     """Values on axes around a circle, from 0 to ``maximum``: a report chart."""
 
-    axes: tuple[str, ...] = field(converter=tuple)
-    values: tuple[float, ...] = field(converter=tuple)
+    axes: tuple[str, ...] = field(converter=as_tuple)
+    values: tuple[float, ...] = field(converter=as_tuple)
     maximum: float = 5.0
     minimum: float = 0.0
     title: str = ""

@@ -11,8 +11,21 @@ from typing import Any
 from facilitate.api import hookimpl
 
 from .choice import MultipleChoice, SingleChoice
+from .freetext import FreeText
+from .quiz import Quiz
+from .ranking import Ranking
+from .scale import Scale
+from .wordcloud import WordCloud
 
-CORE_TYPES: tuple[type, ...] = (SingleChoice, MultipleChoice)
+CORE_TYPES: tuple[type, ...] = (
+    SingleChoice,
+    MultipleChoice,
+    Scale,
+    FreeText,
+    WordCloud,
+    Ranking,
+    Quiz,
+)
 
 
 @hookimpl

@@ -21,6 +21,16 @@ from facilitate.api import (
 )
 
 
+def plural(count: int, word: str) -> str:
+    """A count as a room reads it: "1 answer", "3 answers"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def percent(part: int, whole: int) -> str:
+    """A share rounded to a whole percent, or a dash when there is nothing to share."""
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
 def check_options(options: tuple[str, ...]) -> str | None:
     if not 2 <= len(options) <= 20:
         return f"expected 2 to 20 options, got {len(options)}"
@@ -93,7 +103,7 @@ class SingleChoice(ActivityType[SingleChoiceConfig, ChoiceResult]):
         return OptionTally(len(config.options), "choice")
 
     def view(self, config: SingleChoiceConfig, result: ChoiceResult) -> View:
-        return (option_bars(config.options, result), Note(f"{result.answers} answers"))
+        return (option_bars(config.options, result), Note(plural(result.answers, "answer")))
 
 
 @frozen
@@ -107,12 +117,11 @@ class MultipleChoiceConfig:
         problems = []
         if self.min < 0:
             problems.append(("min", f"expected 0 or more, got {self.min}"))
-        if self.max is not None and not max(1, self.min) <= self.max <= len(self.options):
-            problems.append(
-                ("max", f"expected a number from {max(1, self.min)} to {len(self.options)}, got {self.max}")
-            )
-        if self.min > len(self.options):
-            problems.append(("min", f"expected at most {len(self.options)} (the number of options)"))
+        lowest, most = max(1, self.min), len(self.options)
+        if self.max is not None and not lowest <= self.max <= most:
+            problems.append(("max", f"expected a number from {lowest} to {most}, got {self.max}"))
+        if self.min > most:
+            problems.append(("min", f"expected at most {most} (the number of options)"))
         return problems
 
 
@@ -137,4 +146,4 @@ class MultipleChoice(ActivityType[MultipleChoiceConfig, ChoiceResult]):
         return OptionTally(len(config.options), "choices")
 
     def view(self, config: MultipleChoiceConfig, result: ChoiceResult) -> View:
-        return (option_bars(config.options, result), Note(f"{result.answers} answers"))
+        return (option_bars(config.options, result), Note(plural(result.answers, "answer")))

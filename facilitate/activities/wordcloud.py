@@ -1,0 +1,231 @@
+"""Word cloud: each participant gives one to a few words or short phrases.
+
+Each word has its own text field (``max_words``, default 3), so the facilitator can
+approve or decline words one at a time and the same word from several people is
+decided once. Words are normalised when an answer is accepted (NFC, casefold,
+punctuation dropped, spaces collapsed), so "Trust!" and "trust" count together, and
+stop words ("the", "my", "de", "yang") are trimmed from the ends of each entry;
+an entry made only of stop words is dropped.
+
+Moderation: a single word can still name a person or a place, but word clouds are
+usually about feelings and ideas and lose their spark when held back, so
+``moderate = false`` is the default. Set ``moderate = true`` for a question where
+names are likely; each word then waits for approval like open text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from typing import Any
+
+from attrs import frozen
+
+from facilitate.api import (
+    ActivityType,
+    AnswerError,
+    Form,
+    ItemContext,
+    Note,
+    Tally,
+    TextField,
+    View,
+    Words,
+    setting,
+)
+
+from .choice import plural
+from .stopwords import STOP_WORDS, stop_words
+
+MOST_WORDS = 5
+LONGEST_WORD = 60
+# Kept inside a word ("well-being", "d'urgence"), dropped elsewhere.
+_APOSTROPHES = "'’ʼ"
+_HYPHENS = "-‐‑"
+
+
+def normalise(text: str) -> str:
+    """A word or phrase as it is counted: NFC, casefolded, no punctuation, single spaces.
+
+    Apostrophes and hyphens between two letters or digits stay (as ``'`` and ``-``);
+    every other punctuation mark becomes a space.
+    """
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
+    kept = []
+    for index, char in enumerate(text):
+        if not unicodedata.category(char).startswith("P"):
+            kept.append(char)
+            continue
+        inside = (
+            0 < index < len(text) - 1 and text[index - 1].isalnum() and text[index + 1].isalnum()
+        )
+        if inside and char in _APOSTROPHES:
+            kept.append("'")
+        elif inside and char in _HYPHENS:
+            kept.append("-")
+        else:
+            kept.append(" ")
+    return " ".join("".join(kept).split())
+
+
+def trim_stop_words(phrase: str, stops: frozenset[str]) -> str:
+    """The phrase without stop words at either end ("my network" -> "network")."""
+    words = phrase.split()
+    while words and words[0] in stops:
+        words.pop(0)
+    while words and words[-1] in stops:
+        words.pop()
+    return " ".join(words)
+
+
+def check_language(language: str) -> str | None:
+    if language and language.split("-")[0].lower() not in STOP_WORDS:
+        known = ", ".join(sorted(STOP_WORDS))
+        return f'expected one of the stop-word languages ({known}) or "", got {language!r}'
+    return None
+
+
+def check_range(low: int, high: int, what: str) -> Any:
+    def check(value: int) -> str | None:
+        if not low <= value <= high:
+            return f"expected {what} from {low} to {high}, got {value}"
+        return None
+
+    return check
+
+
+@frozen
+class WordsResult:
+    """How many answers, and each word with how many gave it, most given first."""
+
+    answers: int
+    words: tuple[tuple[str, int], ...]
+
+
+@frozen
+class WordCloudConfig:
+    question: str = setting(help="the question, a string")
+    max_words: int = setting(
+        3,
+        help=f"how many words or short phrases each participant may give, 1 to {MOST_WORDS}"
+        " (default 3)",
+        check=check_range(1, MOST_WORDS, "a number of words"),
+    )
+    max_length: int = setting(
+        40,
+        help=f"the longest word or phrase in characters, 1 to {LONGEST_WORD} (default 40)",
+        check=check_range(1, LONGEST_WORD, "a number of characters"),
+    )
+    top: int = setting(
+        40,
+        help="how many of the most given words to show (default 40)",
+        check=check_range(1, 500, "a number of words"),
+    )
+    moderate: bool = setting(
+        False,
+        help="true to approve each word before the room may see it (default false)",
+    )
+    language: str = setting(
+        "",
+        help='the language whose stop words are left out ("en", "es", "fr", "ar", "id");'
+        " the agenda's language if not given",
+        check=check_language,
+    )
+    stop_words: tuple[str, ...] = setting(
+        [], help='a list of extra words to leave out (["workshop", "security"])'
+    )
+
+    def field_names(self) -> list[str]:
+        return [f"word{number}" for number in range(1, self.max_words + 1)]
+
+
+class WordTally(Tally[WordsResult]):
+    def __init__(self, config: WordCloudConfig) -> None:
+        self.fields = config.field_names()
+        self.answers = 0
+        self.words: Counter[str] = Counter()
+
+    def _words(self, value: dict[str, Any]) -> list[str]:
+        return [value[name] for name in self.fields if value.get(name)]
+
+    def add(self, value: dict[str, Any]) -> None:
+        self.answers += 1
+        self.words.update(self._words(value))
+
+    def remove(self, value: dict[str, Any]) -> None:
+        self.answers -= 1
+        self.words.subtract(self._words(value))
+
+    def result(self) -> WordsResult:
+        counted = [(word, count) for word, count in self.words.items() if count]
+        return WordsResult(self.answers, tuple(sorted(counted, key=lambda wc: (-wc[1], wc[0]))))
+
+
+class WordCloud(ActivityType[WordCloudConfig, WordsResult]):
+    """Give one to ``max_words`` words; the room sees the most given ones, sized by count."""
+
+    kind = "wordcloud"
+    title = "Word cloud"
+    Config = WordCloudConfig
+
+    def form(self, config: WordCloudConfig, context: ItemContext) -> Form:
+        names = config.field_names()
+        if len(names) == 1:
+            return Form([self._field(config, names[0], config.question, required=True)])
+        # Numbers label the extra boxes, so the form needs no translated wording.
+        fields = [
+            self._field(config, name, str(number), required=number == 1)
+            for number, name in enumerate(names, start=1)
+        ]
+        return Form(fields, intro=config.question)
+
+    def _field(self, config: WordCloudConfig, name: str, label: str, required: bool) -> TextField:
+        return TextField(
+            name=name,
+            label=label,
+            required=required,
+            max_length=config.max_length,
+            multiline=False,
+            moderated=config.moderate,
+        )
+
+    def accept(
+        self, config: WordCloudConfig, value: dict[str, Any], context: ItemContext
+    ) -> dict[str, Any]:
+        """Normalise each word, drop stop words and repeats; refuse an answer left empty."""
+        stops = stop_words(config.language or context.language) | {
+            normalise(word) for word in config.stop_words
+        }
+        kept: dict[str, Any] = {}
+        seen: set[str] = set()
+        for name in config.field_names():
+            given = value.get(name)
+            word = trim_stop_words(normalise(given), stops) if given else ""
+            if word and word not in seen:
+                seen.add(word)
+                kept[name] = word
+            else:
+                kept[name] = None
+        if not seen:
+            raise AnswerError(
+                "required",
+                field=config.field_names()[0],
+                message="Please give a word that carries meaning on its own.",
+            )
+        return kept
+
+    def new_tally(self, config: WordCloudConfig) -> WordTally:
+        return WordTally(config)
+
+    def note(self, result: WordsResult, shown: int) -> Note:
+        text = f"{plural(result.answers, 'answer')}, {plural(len(result.words), 'different word')}"
+        if len(result.words) > shown:
+            text += f" (the {shown} most given are shown)"
+        return Note(text)
+
+    def view(self, config: WordCloudConfig, result: WordsResult) -> View:
+        return (Words(result.words[: config.top]), self.note(result, config.top))
+
+    def report(self, config: WordCloudConfig, result: WordsResult) -> View:
+        """Every word given, not only the top ones."""
+        return (Words(result.words), self.note(result, len(result.words)))

@@ -1,0 +1,305 @@
+"""Agendas: durations, the TOML round trip, and `facilitate check` on good and broken files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facilitate import cli
+from facilitate.activities import CORE_TYPES
+from facilitate.agenda import (
+    STARTER_AGENDA,
+    AgendaError,
+    dumps_agenda,
+    load_agenda,
+    loads_agenda,
+    without_configs,
+)
+from facilitate.model import DurationError, format_duration, parse_duration
+from facilitate.plugins import default_plugins
+
+ROOT = Path(__file__).resolve().parent.parent
+AGENDAS = ROOT / "agendas"
+BROKEN = ROOT / "tests" / "broken_agendas"
+GOOD_DURATION = 'expected a duration like "15m", "1h30m" or "90s"'
+
+# -- durations ------------------------------------------------------------------------
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 10 * 24 * 3600))
+def test_a_formatted_duration_parses_back_to_the_same_seconds(seconds: int) -> None:
+    assert parse_duration(format_duration(seconds)) == seconds
+
+
+@settings(max_examples=200)
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.from_regex(r"\A\s*(\d{1,3}\s*[hms]\s*){1,3}\Z"),
+    )
+)
+def test_any_text_is_a_positive_duration_or_a_clear_duration_error(text: str) -> None:
+    try:
+        seconds = parse_duration(text)
+    except DurationError as error:
+        assert "expected" in str(error) or "longer than zero" in str(error)
+        return
+    assert seconds > 0
+    assert parse_duration(format_duration(seconds)) == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("15m", 900), ("1h30m", 5400), ("90s", 90), ("1h 5m 30s", 3930)]
+)
+def test_durations_read_as_written(text: str, seconds: int) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "15", "15 minutes", "0m", "5m1h", "1m2m", "-5m", "1.5h"])
+def test_bad_durations_are_refused(text: str) -> None:
+    with pytest.raises(DurationError):
+        parse_duration(text)
+
+
+# -- the TOML round trip --------------------------------------------------------------
+
+
+def assert_round_trips(text: str) -> None:
+    first = loads_agenda(text)
+    second = loads_agenda(dumps_agenda(first))
+    assert without_configs(second) == without_configs(first)
+    assert dumps_agenda(second) == dumps_agenda(first)
+
+
+def test_the_demo_and_the_starter_agenda_round_trip() -> None:
+    assert_round_trips((AGENDAS / "demo.toml").read_text(encoding="utf-8"))
+    assert_round_trips(STARTER_AGENDA.format(name="new.toml"))
+
+
+ACTIVITIES = [
+    {"type": "choice", "question": "Which?", "options": ["A", "B"]},
+    {"type": "multi", "question": "Which ones?", "options": ["A", "B", "C"], "min": 0},
+    {"type": "scale", "question": "How?", "min": 0, "max": 4, "labels": ["Low", "High"]},
+    {"type": "text", "question": "Why?", "max_length": 100, "moderate": False},
+    {"type": "wordcloud", "question": "Words?", "max_words": 2, "stop_words": ["x"]},
+    {"type": "ranking", "question": "Order?", "options": ["A", "B", "C"]},
+    {"type": "quiz", "question": "Right?", "options": ["A", "B"], "correct": "B"},
+]
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+TITLES = TEXT.filter(lambda t: t.strip() != "")
+
+
+@st.composite
+def agenda_data(draw: st.DrawFn) -> dict[str, Any]:
+    ids = draw(st.lists(st.from_regex(r"\A[a-z0-9][a-z0-9-]{0,10}\Z"), unique=True, max_size=6))
+    items = []
+    for item_id in [*ids, *([None] * draw(st.integers(1 if not ids else 0, 3)))]:
+        item: dict[str, Any] = {
+            "title": draw(TITLES),
+            "duration": format_duration(draw(st.integers(1, 4 * 3600))),
+        }
+        if item_id is not None:
+            item["id"] = item_id
+        if draw(st.booleans()):
+            item["notes"] = draw(TEXT)
+        if draw(st.booleans()):
+            item["k"] = draw(st.integers(1, 100))
+        if draw(st.booleans()):
+            item["activity"] = draw(st.sampled_from(ACTIVITIES))
+        items.append(item)
+    data: dict[str, Any] = {
+        "title": draw(TITLES),
+        "language": draw(st.sampled_from(["en", "es", "fr", "ar", "id", "pt-BR"])),
+        "k": draw(st.integers(1, 100)),
+        "items": items,
+    }
+    if draw(st.booleans()):
+        data["description"] = draw(TEXT)
+    if draw(st.booleans()):
+        data["start"] = draw(st.times()).strftime("%H:%M")
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(agenda_data())
+def test_any_valid_agenda_round_trips_through_toml(data: dict[str, Any]) -> None:
+    agenda = loads_agenda(tomli_w.dumps(data))
+
+    def as_kept(text: str) -> str:  # newlines are kept as "\n" only
+        return text.replace("\r\n", "\n")
+
+    assert agenda.title == as_kept(data["title"])
+    assert [item.title for item in agenda.items] == [
+        as_kept(item["title"]) for item in data["items"]
+    ]
+    assert len({item.id for item in agenda.items}) == len(agenda.items)
+    if "start" in data:
+        assert agenda.start == dt.time.fromisoformat(data["start"])
+    assert_round_trips(tomli_w.dumps(data))
+
+
+def test_the_demo_uses_every_core_type_with_talks_breaks_and_notes() -> None:
+    agenda = load_agenda(AGENDAS / "demo.toml")
+    kinds = {item.kind for item in agenda.items}
+    assert {activity_type.kind for activity_type in CORE_TYPES} <= kinds
+    assert "talk" in kinds
+    assert any("break" in item.title.lower() for item in agenda.items)
+    assert all(item.notes for item in agenda.items if item.kind == "talk")
+    assert 80 * 60 <= agenda.planned_seconds <= 100 * 60
+
+
+# -- facilitate check -----------------------------------------------------------------
+
+
+def check(capsys: pytest.CaptureFixture[str], *files: Path | str) -> tuple[int, str, str]:
+    code = cli.main(["check", *map(str, files)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_check_passes_the_demo_agenda(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = check(capsys, AGENDAS / "demo.toml")
+    assert code == 0, err
+    assert err == ""
+    assert out == (
+        f"{AGENDAS / 'demo.toml'}: ok: 'Safer together: an introduction to integrated security',"
+        " 13 items (8 with an activity), 1h30m planned\n"
+    )
+
+
+def installed_types() -> str:
+    return ", ".join(sorted(default_plugins().activity_types))
+
+
+BROKEN_CASES = {
+    "bad_duration.toml": [
+        f"item 2 'Check-in': duration: {GOOD_DURATION}, got '15 minutes'",
+    ],
+    "unknown_type.toml": [
+        "item 1 'Quick poll': activity.type: unknown type 'poll'; installed types: {installed}",
+    ],
+    "unknown_key.toml": [
+        "item 1 'Pick one': activity.option: unknown key; did you mean 'options'?",
+        "item 1 'Pick one': activity.options: missing; expected a list of 2 to 20 options",
+    ],
+    "missing_title.toml": [
+        "title: expected the workshop's title, a non-empty string",
+    ],
+    "duplicate_id.toml": [
+        "item 2 'Check-out': id: 'check-in' is used by an earlier item; ids must be unique",
+    ],
+    "bad_k.toml": [
+        "k: expected a whole number from 1 to 100 (default 5), got 0",
+        "item 1 'Arriving': k: expected a whole number from 1 to 100 (default 5), got 'five'",
+    ],
+    "bad_start.toml": [
+        "start: expected a time of day like \"09:30\", got '9.30'",
+    ],
+    "invalid_toml.toml": [
+        "not valid TOML: Illegal character '\\n' (at line 4, column 17)",
+    ],
+    "not_utf8.toml": [
+        "is not UTF-8 text",
+    ],
+    "several_problems.toml": [
+        "langauge: unknown key; did you mean 'language'?",
+        f"item 1 'Welcome': duration: {GOOD_DURATION}, got 'ten minutes'",
+        "item 2: title: expected the item's title, a non-empty string",
+        "item 2: activity.labels: expected 5 labels (one per point from 1 to 5)"
+        " or 2 (for the ends), got 3",
+        "item 3 'Which threats weigh most?': activity.options: expected 2 to 10 options"
+        " to rank, got 1",
+        "item 4 'Quiz': note: unknown key; did you mean 'notes'?",
+        "item 4 'Quiz': activity.correct: 'Play Protect' is not one of the options;"
+        " did you mean 'Google Play Protect'?",
+    ],
+}
+
+
+def expected_lines(name: str, shown_as: str) -> str:
+    return "".join(
+        f"{shown_as}: {line.format(installed=installed_types())}\n" for line in BROKEN_CASES[name]
+    )
+
+
+def test_every_broken_agenda_fixture_has_a_case() -> None:
+    assert {path.name for path in BROKEN.iterdir()} == set(BROKEN_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_CASES))
+def test_check_names_file_item_and_key_for_each_problem(
+    capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    path = BROKEN / name
+    code, out, err = check(capsys, path)
+    assert code == 1
+    assert out == ""
+    assert err == expected_lines(name, str(path))
+
+
+def test_an_unknown_type_lists_every_installed_type(capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, err = check(capsys, BROKEN / "unknown_type.toml")
+    listed = err.rsplit("installed types: ", 1)[1].strip().split(", ")
+    assert {activity_type.kind for activity_type in CORE_TYPES} <= set(listed)
+    assert listed == sorted(listed)
+
+
+def test_unreadable_files_are_named_with_the_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.toml"
+    code, _, err = check(capsys, missing, tmp_path)
+    assert code == 1
+    assert err == (
+        f"{missing}: cannot read: No such file or directory\n"
+        f"{tmp_path}: cannot read: Is a directory\n"
+    )
+
+
+def test_check_reports_good_and_bad_files_together(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = check(capsys, AGENDAS / "demo.toml", BROKEN / "bad_start.toml")
+    assert code == 1
+    assert out.startswith(f"{AGENDAS / 'demo.toml'}: ok: ")
+    assert err == expected_lines("bad_start.toml", str(BROKEN / "bad_start.toml"))
+
+
+def test_load_agenda_collects_every_problem_with_its_item() -> None:
+    with pytest.raises(AgendaError) as caught:
+        load_agenda(BROKEN / "several_problems.toml")
+    found = [(p.item_number, p.key) for p in caught.value.problems]
+    assert found == [
+        (None, "langauge"),
+        (1, "duration"),
+        (2, "title"),
+        (2, "activity.labels"),
+        (3, "activity.options"),
+        (4, "note"),
+        (4, "activity.correct"),
+    ]
+
+
+def test_check_as_a_real_command_exits_1_without_a_traceback() -> None:
+    relative = "tests/broken_agendas/several_problems.toml"
+    command = Path(sys.executable).with_name("facilitate")
+    finished = subprocess.run(
+        [str(command), "check", relative],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 1
+    assert finished.stdout == ""
+    assert "Traceback" not in finished.stderr
+    assert finished.stderr == expected_lines("several_problems.toml", relative)
