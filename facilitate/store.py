@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import json
 import os
@@ -73,6 +74,24 @@ def _dumps(value: Any) -> str:
 
 
 @frozen
+class _LoopWaiter:
+    """An answer awaited on an event loop; see :meth:`Store.put_answer_durably`."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+
+
+def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
+    for future in futures:
+        if future.done():  # its waiter was cancelled
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+
+
+@frozen
 class LogRecord:
     seq: int
     kind: str
@@ -106,7 +125,7 @@ class Store:
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
         self._queue: queue.SimpleQueue[
-            tuple[str, tuple[Any, ...], concurrent.futures.Future[None]] | None
+            tuple[str, tuple[Any, ...], concurrent.futures.Future[None] | _LoopWaiter] | None
         ] = queue.SimpleQueue()
         self._writer = threading.Thread(
             target=self._write_loop, name=f"store-{session_id}", daemon=True
@@ -167,11 +186,18 @@ class Store:
                 self.commits += 1
             except BaseException as failure:  # every waiting writer must hear of it
                 error = failure
+            waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
             for _, _, future in batch:
-                if error is None:
+                if isinstance(future, _LoopWaiter):
+                    waiting.setdefault(future.loop, []).append(future.future)
+                elif error is None:
                     future.set_result(None)
                 else:
                     future.set_exception(error)
+            for loop, futures in waiting.items():
+                # One wake-up of the event loop per commit, not one per answer.
+                with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
+                    loop.call_soon_threadsafe(_settle, futures, error)
             if stop:
                 return
 
@@ -215,7 +241,15 @@ class Store:
         return self._submit("answer", item_id, pseudonym, None if value is None else _dumps(value))
 
     async def put_answer_durably(self, item_id: str, pseudonym: str, value: Any | None) -> None:
-        await asyncio.wrap_future(self.put_answer(item_id, pseudonym, value))
+        """Queue an answer and return once it is committed (the coroutine form of
+        :meth:`put_answer`, waking the event loop once per commit rather than per answer)."""
+        if self.closed:
+            raise RuntimeError("the session store is closed")
+        loop = asyncio.get_running_loop()
+        waiter = _LoopWaiter(loop, loop.create_future())
+        encoded = None if value is None else _dumps(value)
+        self._queue.put(("answer", (item_id, pseudonym, encoded), waiter))
+        await waiter.future
 
     def flush(self) -> None:
         """Block until everything queued so far is committed."""

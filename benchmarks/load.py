@@ -1,0 +1,208 @@
+"""Load generators that run in their own process, so clients and server do not share a loop.
+
+Each function is the target of a ``multiprocessing`` process: it runs its own asyncio
+loop, talks to 127.0.0.1 only, stops by itself, and sends its measurements back on a
+pipe. They speak HTTP/1.1 over plain asyncio streams with keep-alive, because a full
+HTTP client in Python is slower than the server it would be measuring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+FORM_TOKEN = re.compile(rb'name="_ft" value="([^"]+)"')
+COOKIE = re.compile(rb"Set-Cookie: t=([^;\r\n]+)", re.IGNORECASE)
+LENGTH = re.compile(rb"Content-Length: (\d+)", re.IGNORECASE)
+HOST = "127.0.0.1"
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection, one request at a time."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> Connection:
+        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+        return self
+
+    async def request(
+        self, method: str, path: str, *, cookie: str = "", body: bytes = b""
+    ) -> tuple[int, bytes, bytes]:
+        assert self.reader is not None and self.writer is not None
+        head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
+        if cookie:
+            head += f"Cookie: t={cookie}\r\n"
+        if method == "POST":
+            head += (
+                "Content-Type: application/x-www-form-urlencoded\r\n"
+                f"Content-Length: {len(body)}\r\n"
+            )
+        self.writer.write(head.encode() + b"\r\n" + body)
+        response_head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(response_head.split(b" ", 2)[1])
+        found = LENGTH.search(response_head)
+        length = int(found.group(1)) if found else 0
+        content = await self.reader.readexactly(length) if length else b""
+        return status, response_head, content
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def join(port: int, code: str) -> tuple[Connection, str, str]:
+    """A phone that has joined: its connection, device token and form token."""
+    connection = await Connection(port).open()
+    status, head, _ = await connection.request("GET", f"/j/{code}")
+    found = COOKIE.search(head)
+    assert status == 303 and found, (status, head)
+    token = found.group(1).decode()
+    _, _, page = await connection.request("GET", "/", cookie=token)
+    form = FORM_TOKEN.search(page)
+    return connection, token, form.group(1).decode() if form else ""
+
+
+async def join_many(port: int, code: str, count: int) -> list[tuple[Connection, str, str]]:
+    phones: list[tuple[Connection, str, str]] = []
+    for start in range(0, count, 100):
+        phones += await asyncio.gather(*(join(port, code) for _ in range(min(100, count - start))))
+    return phones
+
+
+def closed_loop(
+    conn: Any, port: int, path: str, code: str | None, concurrency: int, seconds: float
+) -> None:
+    """``concurrency`` clients POST as fast as they are answered for ``seconds``."""
+
+    async def run() -> dict[str, Any]:
+        if code is None:
+            phones = [(await Connection(port).open(), "", "") for _ in range(concurrency)]
+        else:
+            phones = await join_many(port, code, concurrency)
+        latencies: list[float] = []
+        failures = 0
+        deadline = time.monotonic() + seconds
+
+        async def worker(connection: Connection, token: str, ft: str, rng: random.Random) -> None:
+            nonlocal failures
+            while time.monotonic() < deadline:
+                body = urlencode({"_ft": ft, "choice": rng.randrange(3)}).encode()
+                started = time.perf_counter()
+                status, _, _ = await connection.request("POST", path, cookie=token, body=body)
+                latencies.append(time.perf_counter() - started)
+                if status not in (200, 303):
+                    failures += 1
+
+        started = time.monotonic()
+        await asyncio.gather(
+            *(worker(c, t, f, random.Random(i)) for i, (c, t, f) in enumerate(phones))
+        )
+        elapsed = time.monotonic() - started
+        for connection, _, _ in phones:
+            connection.close()
+        return {
+            "requests": len(latencies),
+            "seconds": elapsed,
+            "latencies": latencies,
+            "failures": failures,
+        }
+
+    conn.send(asyncio.run(run()))
+
+
+def answers(
+    conn: Any, port: int, code: str, item: str, participants: int, rounds: int, spread: float
+) -> None:
+    """``participants`` phones each answer once per round, at a random moment within
+    ``spread`` seconds of the round's start (0: all at the same instant)."""
+
+    async def run() -> dict[str, Any]:
+        phones = await join_many(port, code, participants)
+        rng = random.Random(7)
+        latencies: list[float] = []
+        failures = 0
+        round_seconds = []
+
+        async def answer(phone: tuple[Connection, str, str], choice: int, delay: float) -> None:
+            nonlocal failures
+            connection, token, ft = phone
+            if delay:
+                await asyncio.sleep(delay)
+            body = urlencode({"_ft": ft, "choice": choice}).encode()
+            started = time.perf_counter()
+            status, _, _ = await connection.request("POST", f"/a/{item}", cookie=token, body=body)
+            latencies.append(time.perf_counter() - started)
+            if status != 303:
+                failures += 1
+
+        for number in range(rounds):
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(
+                    answer(phone, (i + number) % 3, rng.uniform(0, spread))
+                    for i, phone in enumerate(phones)
+                )
+            )
+            round_seconds.append(time.perf_counter() - started)
+            await asyncio.sleep(0.3)
+        for connection, _, _ in phones:
+            connection.close()
+        return {"latencies": latencies, "failures": failures, "round_seconds": round_seconds}
+
+    conn.send(asyncio.run(run()))
+
+
+def listeners(
+    conn: Any, port: int, code: str, count: int, expect_item: str, timeout: float
+) -> None:
+    """``count`` phones hold the live-update stream open; note when each hears of an item.
+
+    Sends "ready" once every stream has delivered its first message, then the arrival
+    times (``time.monotonic()``, system-wide on Linux) of the awaited event.
+    """
+
+    async def run() -> dict[str, Any]:
+        phones = await join_many(port, code, count)
+        arrivals: list[float] = []
+        ready = asyncio.Event()
+        connected = 0
+        marker = f'"item": "{expect_item}"'.encode()
+
+        async def listen(phone: tuple[Connection, str, str]) -> None:
+            nonlocal connected
+            connection, token, _ = phone
+            assert connection.reader is not None and connection.writer is not None
+            connection.writer.write(
+                f"GET /events HTTP/1.1\r\nHost: {HOST}\r\nCookie: t={token}\r\n\r\n".encode()
+            )
+            await connection.reader.readuntil(b"\n\n")  # headers, then the current state
+            connected += 1
+            if connected == count:
+                ready.set()
+            seen = b""
+            while marker not in seen:
+                chunk = await connection.reader.read(4096)
+                if not chunk:
+                    return
+                seen = seen[-64:] + chunk
+            arrivals.append(time.monotonic())
+
+        tasks = [asyncio.create_task(listen(phone)) for phone in phones]
+        await asyncio.wait_for(ready.wait(), timeout)
+        conn.send("ready")
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        for connection, _, _ in phones:
+            connection.close()
+        return {"arrivals": arrivals, "connected": connected}
+
+    conn.send(asyncio.run(run()))

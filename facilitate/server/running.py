@@ -1,0 +1,170 @@
+"""Starting the server inside the running loop, on the right addresses, and its URLs.
+
+``start_server`` binds the app (the laptop's local-network address and loopback by
+default) with ``AppRunner`` + ``TCPSite``, so the TUI's loop or ``facilitate serve`` can
+host it, and returns a :class:`RunningServer` with the URLs to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import socket
+
+from aiohttp import web
+from attrs import define
+
+from facilitate.engine import Engine
+from facilitate.server.app import STATE, make_app
+
+LOOPBACK = "127.0.0.1"
+SHUTDOWN_SECONDS = 3.0
+
+
+class _NoAddresses(logging.Filter):
+    """aiohttp logs "Error handling request from <address>" for malformed requests; drop
+    the address and the exception text (which can quote request bytes), keep the fact."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "%s" in record.msg and record.args:
+            record.msg = record.msg.replace(" from %s", "").replace("%s", "?")
+            record.args = ()
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.msg} ({record.exc_info[0].__name__})"
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_server_log = logging.getLogger("facilitate.server.http")
+_server_log.addFilter(_NoAddresses())
+
+
+def lan_address() -> str | None:
+    """This laptop's address on the local network, found without sending a packet.
+
+    Connecting a UDP socket only asks the kernel which interface would route there;
+    nothing goes out. ``None`` when there is no network (or only loopback).
+    """
+    candidates: list[str] = []
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: documentation only, never routed to
+        candidates.append(probe.getsockname()[0])
+    with contextlib.suppress(OSError):
+        candidates += [
+            str(info[4][0])
+            for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        ]
+    for address in candidates:
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            continue
+        if not (parsed.is_loopback or parsed.is_unspecified or parsed.is_link_local):
+            return address
+    return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@define
+class RunningServer:
+    """A started server: its URLs, and how to stop it."""
+
+    engine: Engine
+    runner: web.AppRunner
+    address: str
+    """The address phones use (the LAN address, or loopback without a network)."""
+    port: int
+    note: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.address}:{self.port}"
+
+    @property
+    def join_url(self) -> str:
+        """What the QR code shows; follows the join code when it is rotated."""
+        return f"{self.base_url}/j/{self.engine.join_code.replace(' ', '')}"
+
+    @property
+    def local_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    @property
+    def screen_url(self) -> str:
+        return f"{self.local_url}/screen/{self.engine.facilitator_secret}"
+
+    @property
+    def control_url(self) -> str:
+        """The facilitator's control page; POST to ``control_url + "/next"`` and so on."""
+        return f"{self.local_url}/control/{self.engine.facilitator_secret}"
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "join_url": self.join_url,
+            "join_code": self.engine.join_code,
+            "local_url": self.local_url,
+            "screen_url": self.screen_url,
+            "control_url": self.control_url,
+            "port": self.port,
+            "note": self.note,
+        }
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_server(
+    engine: Engine,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    wifi_payload: str | None = None,
+) -> RunningServer:
+    """Serve the engine in the running loop.
+
+    With no ``host``, the server listens on the laptop's LAN address (for phones) and on
+    127.0.0.1 (for the facilitator's own browser and simulated phones); with no network
+    it listens on loopback only and says so in ``note``. ``port`` 0 picks a free port;
+    none means 8000.
+    """
+    note = ""
+    if host is None:
+        found = lan_address()
+        if found is None:
+            note = "No local network found: serving on this computer only (127.0.0.1)."
+        hosts = [found, LOOPBACK] if found else [LOOPBACK]
+    elif host in ("0.0.0.0", ""):
+        found = lan_address()
+        hosts = ["0.0.0.0"]
+        if found is None:
+            note = "No local network found: phones cannot reach this computer yet."
+    else:
+        hosts = [host] if _is_loopback(host) else [host, LOOPBACK]
+    app = make_app(engine)
+    runner = web.AppRunner(
+        app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, logger=_server_log
+    )
+    await runner.setup()
+    try:
+        chosen = 8000 if port is None else port
+        first = web.TCPSite(runner, hosts[0], chosen)
+        await first.start()
+        bound = runner.addresses[0][1]
+        for extra in hosts[1:]:
+            await web.TCPSite(runner, extra, bound).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    address = (lan_address() or LOOPBACK) if hosts[0] == "0.0.0.0" else hosts[0]
+    app[STATE].advertised_url = f"http://{address}:{bound}"
+    return RunningServer(engine, runner, address, bound, note)

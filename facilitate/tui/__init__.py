@@ -1,0 +1,1 @@
+"""The facilitator's terminal UI (Textual): console and projector screens over the engine."""

@@ -1,0 +1,158 @@
+"""A real phone browser (headless Chromium) joins, answers with and without JavaScript,
+changes an answer, and the projector page follows live."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from facilitate.engine import Engine
+from facilitate.server import RunningServer, start_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("FACILITATE_SCREENSHOTS", "/tmp/facilitate-screenshots"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"
+    ),
+]
+
+playwright_api = pytest.importorskip("playwright.async_api", reason="needs playwright")
+
+
+@pytest.fixture
+async def server(engine: Engine) -> AsyncIterator[RunningServer]:
+    running = await start_server(engine, host="127.0.0.1", port=0)
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    async with playwright_api.async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        await launched.close()
+
+
+PHONE = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1}
+
+
+async def test_phones_answer_with_and_without_javascript_and_the_projector_follows(
+    server: RunningServer, browser: Any, engine: Engine
+) -> None:
+    expect = playwright_api.expect
+    projector = await (await browser.new_context()).new_page()
+    await projector.goto(server.screen_url)
+    await expect(projector.locator("h1")).to_have_text("Welcome")
+
+    with_js = await (await browser.new_context(**PHONE)).new_page()
+    without_js = await (await browser.new_context(**PHONE, java_script_enabled=False)).new_page()
+    for phone in (with_js, without_js):
+        await phone.goto(server.join_url)
+        assert phone.url == server.local_url + "/"  # the code is gone from the address bar
+        await expect(phone.locator("main")).to_contain_text("Please wait")
+
+    # Item 1, single choice. The JavaScript phone gets it without a reload.
+    engine.goto(1)
+    engine.open_answering()
+    await expect(projector.locator("h1")).to_have_text("Pick one")
+    await expect(with_js.locator('form[action="/a/pick"]')).to_be_visible()
+    await with_js.get_by_label("Phones").check()
+    await with_js.get_by_role("button", name="Send").click()
+    await expect(with_js.locator(".ok")).to_contain_text("Answer received")
+    await with_js.get_by_label("Rest").check()
+    await with_js.get_by_role("button", name="Change my answer").click()
+    await expect(with_js.locator(".ok")).to_contain_text("Answer received")
+    await expect(with_js.get_by_label("Rest")).to_be_checked()
+
+    await without_js.get_by_role("link", name="Refresh").click()
+    await without_js.get_by_label("Networks").check()
+    await without_js.get_by_role("button", name="Send").click()
+    await expect(without_js.locator(".ok")).to_contain_text("Answer received")
+    assert sorted(v["choice"] for v in engine.runs["pick"].answers.values()) == [0, 2]
+
+    engine.reveal()  # k = 2, and two phones answered
+    bars = projector.locator(".block.bars li")
+    await expect(bars).to_have_count(3)
+    await expect(bars.nth(0)).to_contain_text("Rest")
+    await expect(projector.locator(".status")).to_contain_text("2 answers")
+
+    # Item 2: every field kind, on a 320-pixel-wide screen.
+    engine.goto(3)
+    engine.open_answering()
+    for phone in (with_js, without_js):
+        if phone is without_js:
+            await phone.reload()
+        await expect(phone.locator('form[action="/a/everything"]')).to_be_visible()
+        await phone.get_by_label("Green").check()
+        await phone.get_by_label("Pear").check()
+        await phone.locator('label[for="f-mood-4"]').click()
+        await phone.get_by_label("Say something").fill("solidarity")
+        for option, place in (("Rest", "2"), ("Work", "3"), ("Play", "1")):
+            await phone.get_by_label(option, exact=True).select_option(place)
+        await phone.locator('label[for="f-grid-0-3"]').click()
+        await phone.locator('label[for="f-grid-1-2"]').click()
+        await phone.get_by_label("Here", exact=True).fill("7")
+        await phone.get_by_label("There", exact=True).fill("3")
+        await phone.get_by_role("button", name="Send").click()
+        await expect(phone.locator(".ok")).to_contain_text("Answer received")
+        if phone is with_js:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            await phone.screenshot(path=str(SCREENSHOTS / "participant-320.png"), full_page=True)
+            width = await phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320  # nothing sticks out sideways
+    answers = list(engine.runs["everything"].answers.values())
+    assert len(answers) == 2
+    expected = {
+        "colour": 1,
+        "fruit": [1],
+        "mood": 4,
+        "words": "solidarity",
+        "order": [2, 0, 1],
+        "grid": [3, 2],
+        "share": [7, 3],
+    }
+    assert answers == [expected, expected]
+    await expect(projector.locator(".status")).to_contain_text("2 answers")
+
+    # Nothing left behind in the browser but the session cookie, which scripts cannot read.
+    assert await with_js.evaluate(
+        "localStorage.length + sessionStorage.length === 0 && document.cookie === ''"
+    )
+    await with_js.get_by_role("link", name="Exit").click()
+    await expect(with_js).to_have_title("Weather")
+    await with_js.screenshot(path=str(SCREENSHOTS / "quick-exit-320.png"))
+    await projector.screenshot(path=str(SCREENSHOTS / "projector.png"), full_page=True)
+
+
+async def test_right_to_left_page_at_320_pixels(
+    server: RunningServer, browser: Any, engine: Engine
+) -> None:
+    expect = playwright_api.expect
+    phone = await (await browser.new_context(**PHONE, locale="ar")).new_page()
+    await phone.goto(server.join_url)
+    engine.goto(2)
+    engine.open_answering()
+    await expect(phone.locator('form[action="/a/several"]')).to_be_visible()
+    assert await phone.evaluate("document.documentElement.dir") == "rtl"
+    await phone.get_by_role("button", name="إرسال").click()  # nothing chosen: the browser may
+    # stop it, or the server says why; either way nothing is stored
+    assert engine.runs["several"].count == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await phone.screenshot(path=str(SCREENSHOTS / "participant-ar-320.png"), full_page=True)

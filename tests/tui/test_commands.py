@@ -1,0 +1,63 @@
+"""The run, resume and demo commands: their errors, and the demo's whole loop on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from facilitate.cli import main
+from facilitate.tui.commands import DEMO_AGENDA, served_app
+
+from .conftest import make_engine
+
+
+def test_resume_without_sessions_says_how_to_find_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resume"]) == 1
+    assert "facilitate sessions" in capsys.readouterr().err
+
+
+def test_run_names_the_agenda_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "x"\n[[items]]\ntitle = "A"\nduration = "soon"\n')
+    assert main(["run", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "duration" in err
+    assert main(["run", str(tmp_path / "missing.toml")]) == 1
+    assert "missing.toml" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_negative_crowd(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--simulate", "-3"]) == 1
+    assert "--simulate" in capsys.readouterr().err
+
+
+def test_the_demo_agenda_exists_and_uses_every_core_type() -> None:
+    from facilitate.agenda import load_agenda
+
+    from .conftest import available_kinds
+
+    kinds = {item.kind for item in load_agenda(DEMO_AGENDA).items}
+    assert set(available_kinds()) <= kinds
+
+
+async def test_simulated_phones_answer_through_the_real_server() -> None:
+    engine = make_engine()
+    app = served_app(engine, host="127.0.0.1", port=0, simulate=6, seed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.server is not None
+        assert app.join_url.startswith("http://127.0.0.1:")
+        await pilot.press("n", "o")
+        for _ in range(100):  # up to ten seconds
+            if engine.runs["choice"].count >= 3:
+                break
+            await asyncio.sleep(0.1)
+        assert engine.runs["choice"].count >= 3
+        await pilot.press("r", "tab")
+        await pilot.pause(0.2)
+        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Passwords" in text
+    assert app.return_code in (None, 0)

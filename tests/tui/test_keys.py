@@ -1,0 +1,280 @@
+"""Every key of the console and projector, driven through Textual's Pilot."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from facilitate.clock import ManualClock
+from facilitate.engine import CLOSED, OPEN, Engine
+from facilitate.store import Store
+from facilitate.tui.screens import (
+    ConsoleScreen,
+    HelpScreen,
+    ModerationScreen,
+    ProjectorScreen,
+    QuitScreen,
+    WifiScreen,
+)
+from facilitate.tui.widgets import BigTimer, QRCode
+
+from .conftest import answer, available_kinds, make_app, make_engine
+
+SIZE = (120, 40)
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_space_starts_and_pauses_the_timer(engine: Engine, clock: ManualClock) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        assert engine.current_run.timer.running
+        clock.advance(65)
+        await pilot.pause(0.15)
+        assert "08:55" in app.query_one(BigTimer).query_one("Digits").value
+        await pilot.press("space")
+        assert not engine.current_run.timer.running
+
+
+async def test_n_and_p_move_through_the_agenda(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        assert engine.index == 2
+        await pilot.press("p")
+        assert engine.index == 1
+        await pilot.pause(0.15)
+        assert "Pick one" in screen_text(app)
+        await pilot.press("p", "p")
+        assert engine.index == 0
+
+
+async def test_plus_minus_and_brackets_change_the_time(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus")
+        assert engine.current_run.timer.adjustment == 60
+        await pilot.press("equals_sign")
+        assert engine.current_run.timer.adjustment == 120
+        await pilot.press("minus")
+        assert engine.current_run.timer.adjustment == 60
+        await pilot.press("right_square_bracket")
+        assert engine.current_run.timer.adjustment == 360
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert engine.current_run.timer.adjustment == -240
+
+
+async def test_timer_turns_amber_then_red_and_says_so(engine: Engine, clock: ManualClock) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        timer = app.query_one(BigTimer)
+        await pilot.press("space")
+        clock.advance(9 * 60)
+        await pilot.pause(0.15)
+        assert timer.has_class("-warning")
+        assert "last minutes" in screen_text(app)
+        clock.advance(90)
+        await pilot.pause(0.15)
+        assert timer.has_class("-over")
+        assert "OVER TIME" in screen_text(app)
+
+
+async def test_o_opens_and_closes_answering_and_r_reveals(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")  # a talk: nothing to open
+        assert engine.current_run.phase == "waiting"
+        await pilot.press("n", "o")
+        assert engine.current_run.phase == OPEN
+        await pilot.pause(0.15)
+        assert "press o to open" not in screen_text(app)
+        await answer(engine, "choice", 2)
+        await pilot.pause(0.15)
+        assert "2 answers · results hidden until 3" in screen_text(app)
+        await answer(engine, "choice", 2, seed=8)
+        await pilot.pause(0.15)
+        assert "Passwords" in screen_text(app)
+        await pilot.press("r")
+        assert engine.current_run.revealed
+        await pilot.press("o")
+        assert engine.current_run.phase == CLOSED
+        await pilot.press("r")
+        assert not engine.current_run.revealed
+
+
+async def test_l_locks_and_c_rotates_the_code(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        assert engine.locked
+        await pilot.pause(0.15)
+        assert "room LOCKED" in screen_text(app)
+        await pilot.press("l")
+        assert not engine.locked
+        old = engine.join_code
+        await pilot.press("c")
+        assert engine.join_code != old or len(old) == 6
+
+
+async def test_tab_and_s_switch_between_console_and_projector(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("tab")
+        assert isinstance(app.screen, ProjectorScreen)
+        await pilot.pause(0.15)
+        assert app.screen.query_one("#join-qr", QRCode).data == app.join_url
+        assert "join code 123 456" in screen_text(app)
+        await pilot.press("space")  # workshop keys work on the projector too
+        assert engine.current_run.timer.running
+        await pilot.press("s")
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+async def test_question_mark_shows_help_and_escape_closes_it(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "open or close answering" in screen_text(app)
+        await pilot.press("n")  # workshop keys do nothing under a dialog
+        assert engine.index == 0
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+@pytest.mark.skipif("text" not in available_kinds(), reason="free text type not installed")
+async def test_m_moderates_free_text(engine: Engine) -> None:
+    app = make_app(engine)
+    engine.goto(engine.agenda.index_of("text"))
+    engine.open_answering()
+    for words in ("Trusted friends", "Backups", "Trusted friends", "Names of people"):
+        await engine.submit(engine.join(), "text", {engine.form("text").fields[0].name: [words]})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.15)
+        assert "To moderate (3)" in screen_text(app)
+        await pilot.press("m")
+        assert isinstance(app.screen, ModerationScreen)
+        assert app.screen.query_one(OptionList).option_count == 3
+        await pilot.press("a")  # the most frequent first
+        assert engine.decision("text", "Trusted friends") == "approved"
+        await pilot.press("down", "x")
+        assert engine.decision("text", "Names of people") == "rejected"
+        await pilot.press("A")
+        assert engine.decision("text", "Backups") == "approved"
+        assert not engine.all_pending()
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+async def test_w_shows_a_wifi_code_on_the_projector(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("w")
+        assert isinstance(app.screen, WifiScreen)
+        await pilot.press(*"Room 4", "enter", *"s3cret;pass", "enter")
+        assert app.wifi is not None
+        assert app.wifi.payload == "WIFI:T:WPA;S:Room 4;P:s3cret\\;pass;;"
+        await pilot.press("tab")
+        await pilot.pause(0.15)
+        wifi = app.screen.query_one("#wifi-qr", QRCode)
+        assert wifi.display and wifi.data == app.wifi.payload
+        assert "Wi-Fi: Room 4" in screen_text(app)
+        assert "s3cret" not in screen_text(app)
+        await pilot.press("w")
+        await pilot.click("#remove")
+        assert app.wifi is None
+
+
+async def test_wifi_dialog_refuses_an_empty_name_and_escape_cancels(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "enter", "enter")
+        assert isinstance(app.screen, WifiScreen)
+        assert "needs a name" in screen_text(app)
+        assert app.screen.query_one("#ssid", Input).has_focus or True
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConsoleScreen)
+        assert app.wifi is None
+
+
+async def test_q_asks_first_and_n_stays(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        assert isinstance(app.screen, QuitScreen)
+        assert "memory only" in screen_text(app)
+        await pilot.press("n")
+        assert isinstance(app.screen, ConsoleScreen)
+        assert app.is_running
+
+
+async def test_quit_then_resume_shows_the_same_item_and_timer(clock: ManualClock) -> None:
+    store = Store.create()
+    engine = make_engine(clock, store)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "space", "plus")
+        clock.advance(100)
+        await pilot.press("q")
+        assert f"facilitate resume {store.id}" in screen_text(app)
+        await pilot.press("y")
+    assert app.return_code == 0
+    remaining = engine.current_run.timer.remaining
+    engine.close()
+
+    resumed = Engine.resume(Store.open(store.id), clock=clock)
+    assert resumed.index == 2
+    assert resumed.current_run.timer.running
+    assert abs(resumed.current_run.timer.remaining - remaining) < 1
+    app = make_app(resumed)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.15)
+        assert "Pick some" in screen_text(app)
+        assert app.query_one(BigTimer).query_one("Digits").value == "04:20"
+    resumed.close()
+
+
+async def test_a_failed_plugin_shows_its_error_and_n_skips_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    activity_type = engine.plugins.activity_types["choice"]
+
+    def broken(config, result):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(activity_type, "view", broken)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "o")
+        await answer(engine, "choice", 3)
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert "plugin failed" in text
+        assert "RuntimeError: boom" in text
+        await pilot.press("n")
+        assert engine.index == 2
+        assert engine.runs["choice"].error is None
+
+
+async def test_redraws_are_coalesced_however_fast_answers_arrive(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "o")
+        await pilot.pause(0.15)
+        before = app.redraws
+        events: list[object] = []
+        engine.subscribe(events.append)
+        started = time.monotonic()
+        await answer(engine, "choice", 400)
+        await pilot.pause(0.35)
+        elapsed = time.monotonic() - started
+        redraws = app.redraws - before
+        assert len(events) >= 800  # a join and an answer each
+        assert redraws <= elapsed / 0.1 + 3
+        assert "400 answers" in screen_text(app)

@@ -1,0 +1,67 @@
+"""What both screens look like, for every core activity type, at 80x24 and 160x50.
+
+The setup is deterministic (manual clock, fixed join code and URL, seeded answers), so
+a changed snapshot means a changed screen. Update with ``pytest --snapshot-update``
+after looking at the new SVGs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from facilitate.clock import ManualClock
+from facilitate.tui.app import FacilitateApp
+
+from .conftest import answer, approve_all, available_kinds, make_app, make_engine
+
+SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
+SCREENS = {"console": (), "projector": ("tab",)}
+
+
+def app_on(kind: str | None) -> FacilitateApp:
+    """The app on an item of ``kind`` with six answers in, approved and revealed,
+    its timer run for a minute and a half; on the opening talk if ``kind`` is None."""
+    clock = ManualClock()
+    engine = make_engine(clock)
+    if kind is not None:
+        engine.goto(engine.agenda.index_of(kind))
+        engine.open_answering()
+        asyncio.run(answer(engine, kind, 6, seed=3))
+        approve_all(engine, kind)
+        engine.reveal()
+    engine.start_timer()
+    clock.advance(90)
+    return make_app(engine)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("kind", available_kinds())
+def test_activity_type(snap_compare, kind: str, screen: str, size: str) -> None:
+    assert snap_compare(app_on(kind), press=SCREENS[screen], terminal_size=SIZES[size])
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_opening_talk_with_join_code(snap_compare, screen: str, size: str) -> None:
+    assert snap_compare(app_on(None), press=SCREENS[screen], terminal_size=SIZES[size])
+
+
+def app_with_free_text() -> FacilitateApp:
+    clock = ManualClock()
+    engine = make_engine(clock)
+    engine.goto(engine.agenda.index_of("text"))
+    engine.open_answering()
+    asyncio.run(answer(engine, "text", 6, seed=3))
+    return make_app(engine)
+
+
+@pytest.mark.skipif("text" not in available_kinds(), reason="no free text type")
+@pytest.mark.parametrize(
+    "dialog,keys",
+    [("help", ("question_mark",)), ("quit", ("q",)), ("moderation", ("m",)), ("wifi", ("w",))],
+)
+def test_dialogs_at_80x24(snap_compare, dialog: str, keys: tuple[str, ...]) -> None:
+    assert snap_compare(app_with_free_text(), press=keys, terminal_size=(80, 24))

@@ -1,0 +1,96 @@
+"""The QR code drawing, the block renderer and the console's wording, without a terminal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from facilitate.qr import qr_matrix
+from facilitate.tui.render import bar, render_view
+from facilitate.tui.widgets import panels
+from facilitate.tui.widgets.qr import fit, qr_strips
+from facilitate.views import Bar, Bars, Heatmap, Note, Radar, Spread, SpreadRow, Table, Words
+
+from .conftest import JOIN_URL
+
+_MODULES = {"█": (False, False), "▀": (False, True), "▄": (True, False), " ": (True, True)}
+
+
+def decode(strips, scale: int) -> list[list[bool]]:
+    """Modules back from the drawn characters (True for dark), one sample per module."""
+    rows: list[list[bool]] = []
+    for strip in strips:
+        text = strip.text
+        top = [_MODULES[ch][0] for ch in text]
+        bottom = [_MODULES[ch][1] for ch in text]
+        rows += [top, bottom]
+    return [row[::scale] for row in rows[::scale]]
+
+
+@pytest.mark.parametrize("scale", [1, 2, 3])
+def test_qr_strips_draw_exactly_the_code_with_its_quiet_zone(scale: int) -> None:
+    matrix = qr_matrix(JOIN_URL)
+    drawn = decode(qr_strips(JOIN_URL, scale, 4), scale)
+    assert drawn[: len(matrix)] == matrix
+    assert all(not any(row) for row in matrix[:4])  # the quiet zone is light
+
+
+def test_qr_fits_80x24_and_grows_with_the_terminal() -> None:
+    modules = len(qr_matrix(JOIN_URL))
+    assert fit(JOIN_URL, 48, 21) == (1, 4)
+    scale, border = fit(JOIN_URL, 96, 47)
+    assert scale == 2 and border == 4
+    assert fit(JOIN_URL, modules - 4, 40) == (1, 2)  # a narrower quiet zone before giving up
+    assert fit(JOIN_URL, 20, 10) is None
+
+
+@given(st.floats(0, 1), st.integers(1, 80))
+@settings(max_examples=200)
+def test_bar_is_never_longer_than_its_width(fraction: float, width: int) -> None:
+    drawn = bar(fraction, width)
+    assert len(drawn) <= width
+    assert bar(1.0, width) == "█" * width
+    assert bar(0.0, width) == ""
+
+
+@pytest.mark.parametrize("width", [30, 80, 150])
+def test_every_block_kind_fits_its_width(width: int) -> None:
+    view = (
+        Bars([Bar("a long option label " * 3, 12, marked=True), Bar("b", 0)], title="T"),
+        Spread([SpreadRow("row", [1, 2, 3])], points=[1, 2, 3], point_labels=["lo", "", "hi"]),
+        Heatmap(["r1", "r2"], ["c1", "c2"], [[0, 3], [5, 1]], row_title="impact"),
+        Words([("solidarity and rest together", 5), ("tea", 1)]),
+        Table(["a", "b"], [["1", "2"]]),
+        Radar(["x", "y", "z"], [1.0, 4.5, 3.0]),
+        Note("a note"),
+    )
+    console = Console(width=width, color_system=None)
+    with console.capture() as capture:
+        console.print(render_view(view))
+    lines = capture.get().splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "solidarity and rest together" in capture.get().replace("\n", " ") or width < 40
+
+
+async def test_console_result_stays_hidden_below_k(engine) -> None:
+    from .conftest import answer
+
+    engine.goto(1)
+    engine.open_answering()
+    await answer(engine, "choice", 2)
+    console = Console(width=80, color_system=None)
+    with console.capture() as capture:
+        console.print(panels.console_result(engine))
+    assert "2 answers · results hidden until 3" in capture.get()
+    assert "Passwords" not in capture.get()
+
+
+def test_codes_and_clocks_read_well() -> None:
+    assert panels.format_code("482 917") == "482 917"
+    assert panels.format_code("482917") == "482 917"
+    assert panels.short_clock(30) == "0:30"
+    assert panels.short_clock(3725) == "1:02:05"
+    assert panels.signed_clock(-90) == "−1:30"
+    assert panels.signed_clock(0.2) == "±0:00"
