@@ -23,7 +23,6 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(os.environ.get("FACILITATE_SCREENSHOTS", "/tmp/facilitate-screenshots"))
 
 pytestmark = [
     pytest.mark.browser,
@@ -50,11 +49,19 @@ async def browser() -> AsyncIterator[Any]:
         await launched.close()
 
 
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: FACILITATE_SCREENSHOTS to keep them and look, else a temp dir."""
+    folder = Path(os.environ.get("FACILITATE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 PHONE = {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1}
 
 
 async def test_phones_answer_with_and_without_javascript_and_the_projector_follows(
-    server: RunningServer, browser: Any, engine: Engine
+    server: RunningServer, browser: Any, engine: Engine, shots: Path
 ) -> None:
     expect = playwright_api.expect
     projector = await (await browser.new_context()).new_page()
@@ -113,8 +120,7 @@ async def test_phones_answer_with_and_without_javascript_and_the_projector_follo
         await phone.get_by_role("button", name="Send").click()
         await expect(phone.locator(".ok")).to_contain_text("Answer received")
         if phone is with_js:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            await phone.screenshot(path=str(SCREENSHOTS / "participant-320.png"), full_page=True)
+            await phone.screenshot(path=str(shots / "participant-320.png"), full_page=True)
             width = await phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 320  # nothing sticks out sideways
     answers = list(engine.runs["everything"].answers.values())
@@ -137,12 +143,12 @@ async def test_phones_answer_with_and_without_javascript_and_the_projector_follo
     )
     await with_js.get_by_role("link", name="Exit").click()
     await expect(with_js).to_have_title("Weather")
-    await with_js.screenshot(path=str(SCREENSHOTS / "quick-exit-320.png"))
-    await projector.screenshot(path=str(SCREENSHOTS / "projector.png"), full_page=True)
+    await with_js.screenshot(path=str(shots / "quick-exit-320.png"))
+    await projector.screenshot(path=str(shots / "projector.png"), full_page=True)
 
 
 async def test_right_to_left_page_at_320_pixels(
-    server: RunningServer, browser: Any, engine: Engine
+    server: RunningServer, browser: Any, engine: Engine, shots: Path
 ) -> None:
     expect = playwright_api.expect
     phone = await (await browser.new_context(**PHONE, locale="ar")).new_page()
@@ -154,5 +160,4 @@ async def test_right_to_left_page_at_320_pixels(
     await phone.get_by_role("button", name="إرسال").click()  # nothing chosen: the browser may
     # stop it, or the server says why; either way nothing is stored
     assert engine.runs["several"].count == 0
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await phone.screenshot(path=str(SCREENSHOTS / "participant-ar-320.png"), full_page=True)
+    await phone.screenshot(path=str(shots / "participant-ar-320.png"), full_page=True)
