@@ -197,23 +197,35 @@ async def fan_out(directory: Path, count: int) -> dict[str, Any]:
     return result
 
 
-async def page_weight(directory: Path) -> int:
+async def page_weight(directory: Path) -> tuple[int, int]:
+    """The first page with its CSS and script: as bytes, and as sent to a browser that
+    accepts gzip (every browser does)."""
     import aiohttp
 
     engine, server = await start(directory)
     try:
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
-            total = 0
-            async with session.get(server.join_url) as response:
-                page = await response.read()
-                total += len(page)
-            for asset in ("/s/p.css", "/s/p.js"):
-                async with session.get(server.local_url + asset) as response:
+        totals = []
+        for encoding in ("identity", "gzip"):
+            async with aiohttp.ClientSession(
+                cookie_jar=aiohttp.CookieJar(unsafe=True),
+                auto_decompress=False,
+                headers={"Accept-Encoding": encoding},
+            ) as session:
+                total = 0
+                async with session.get(server.join_url) as response:
                     total += len(await response.read())
-        return total
+                for asset in ("/s/p.css", "/s/p.js"):
+                    async with session.get(server.local_url + asset) as response:
+                        total += len(await response.read())
+                totals.append(total)
+        return totals[0], totals[1]
     finally:
         await server.stop()
         engine.close()
+
+
+def rate(result: dict[str, Any]) -> float:
+    return float(result["requests"] / result["seconds"])
 
 
 def raise_file_limit() -> int:
@@ -229,10 +241,22 @@ async def main(args: argparse.Namespace) -> str:
     listeners = min(args.listeners, max(100, (files - 200) // 3))
     with tempfile.TemporaryDirectory(prefix="facilitate-bench-") as tmp:
         directory = Path(tmp)
-        print(f"hello baseline: {args.concurrency} clients for {args.seconds}s ...", flush=True)
-        hello = await hello_baseline(args.concurrency, args.seconds)
-        print(f"answer intake: {args.concurrency} phones for {args.seconds}s ...", flush=True)
-        intake = await answer_intake(directory, args.concurrency, args.seconds)
+        # The machine is shared, so one pair of runs can be far off: pair them several
+        # times, one right after the other, and report the pair with the median ratio.
+        pairs = []
+        for number in range(1, args.repeat + 1):
+            print(
+                f"hello baseline {number}/{args.repeat}: {args.concurrency} clients ...", flush=True
+            )
+            hello = await hello_baseline(args.concurrency, args.seconds)
+            print(
+                f"answer intake {number}/{args.repeat}: {args.concurrency} phones ...", flush=True
+            )
+            intake = await answer_intake(directory, args.concurrency, args.seconds)
+            pairs.append((hello, intake))
+        pairs.sort(key=lambda pair: rate(pair[1]) / rate(pair[0]))
+        ratios = [rate(i) / rate(h) for h, i in pairs]
+        hello, intake = pairs[len(pairs) // 2]
         print("the same with the engine's submit replaced by a no-op ...", flush=True)
         stubbed = await answer_intake(
             directory, args.concurrency, args.seconds, engine_stubbed=True
@@ -274,7 +298,8 @@ async def main(args: argparse.Namespace) -> str:
         ),
         (
             "durable answers (POST, committed before the reply)",
-            f"{intake_rate:,.0f} answers/s ({ratio:.0%} of hello; {intake_cpu:.0f} µs of "
+            f"{intake_rate:,.0f} answers/s ({ratio:.0%} of hello, median of {len(ratios)} "
+            f"pairs, range {ratios[0]:.0%}–{ratios[-1]:.0%}; {intake_cpu:.0f} µs of "
             f"server CPU each; {answers_per_commit:.1f} answers per commit)",
             "≥ 50% of hello",
             verdict(ratio >= 0.5),
@@ -307,7 +332,12 @@ async def main(args: argparse.Namespace) -> str:
             "2,000 within 250 ms",
             verdict(heard == listeners >= 2000 and fan_max < 250),
         ),
-        ("first page + CSS + script", f"{weight:,} bytes", "< 16 KB", verdict(weight < 16384)),
+        (
+            "first page + CSS + script",
+            f"{weight[0]:,} bytes ({weight[1]:,} sent gzipped)",
+            "< 16 KB",
+            verdict(weight[0] < 16384),
+        ),
     ]
     table = "\n".join(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows)
     machine = (
@@ -367,6 +397,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="hello/answer pairs to run (the median is shown)"
+    )
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(

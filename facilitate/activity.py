@@ -238,19 +238,27 @@ class ActivityType(Generic[ConfigT, ResultT]):
 
     - ``kind``: the ``type = "..."`` that names it in an agenda (lowercase, dashes);
     - ``title``: a name for people ("Single choice");
-    - ``Config``: an attrs class whose fields are declared with :func:`setting`.
+    - ``Config``: an attrs class whose fields are declared with :func:`setting`;
+    - ``example`` (optional): the settings of one good item of this type, without
+      ``type`` (``{"question": "...", "options": [...]}``), shown by ``facilitate types
+      KIND``; without it, an example is made from the keys' help.
     """
 
     kind: ClassVar[str] = ""
     title: ClassVar[str] = ""
     Config: ClassVar[type]
+    example: ClassVar[dict[str, Any] | None] = None
 
     def configure(self, settings: Mapping[str, Any]) -> ConfigT:
         """A checked config from the item's settings; raise :class:`ConfigError` if wrong."""
         return build_config(self.Config, settings)
 
     def form(self, config: ConfigT, context: ItemContext) -> Form:
-        """What participants are asked."""
+        """What participants are asked.
+
+        The engine builds it once per item and again only when a result it read through
+        ``context.result_of`` has changed, so it should depend on nothing else.
+        """
         raise NotImplementedError
 
     def accept(

@@ -204,6 +204,7 @@ COMMAND_MODULES = (
     "facilitate.tui.commands",
     "facilitate.report.commands",
     "facilitate.devkit",
+    "facilitate.types_command",
 )
 
 

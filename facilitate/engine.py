@@ -80,6 +80,10 @@ class ItemRun:
     error: str | None = None
     moderated: list[str] | None = None
     """Names of the form's moderated text fields, found once."""
+    version: int = 0
+    """Goes up whenever the item's answers or moderated result change."""
+    form_cache: tuple[Form, tuple[tuple[str, int], ...]] | None = None
+    """The item's form and the versions of the items it read while being built."""
 
     @property
     def count(self) -> int:
@@ -95,8 +99,13 @@ class _Context:
         self._engine = engine
         self.item_id = item_id
         self.language = engine.agenda.language
+        self.read: dict[str, int] = {}
+        """Items whose results were read, with their versions then (see Engine.form)."""
 
     def result_of(self, item_id: str) -> Any | None:
+        run = self._engine.runs.get(item_id)
+        if run is not None:
+            self.read.setdefault(item_id, run.version)
         try:
             return self._engine.result(item_id)
         except (KeyError, PluginError):
@@ -131,6 +140,8 @@ class Engine:
             item.id: ItemRun(item, Timer(clock, item.duration)) for item in agenda.items
         }
         self._subscribers: list[Callable[[events.Event], None]] = []
+        self._members: set[str] = set()
+        """Tokens already checked against the secret, so each HMAC is computed once."""
         for run in self.runs.values():
             self._reset_tally(run)
 
@@ -385,7 +396,14 @@ class Engine:
         return anonymity.new_token(self.secret)
 
     def is_member(self, token: str | None) -> bool:
-        return anonymity.token_is_valid(self.secret, token)
+        if token in self._members:
+            return True
+        if not anonymity.token_is_valid(self.secret, token):
+            return False
+        if len(self._members) >= 100_000:
+            self._members.clear()
+        self._members.add(token)  # type: ignore[arg-type]  # valid, so a str
+        return True
 
     def code_matches(self, code: str) -> bool:
         return anonymity.normalise_code(code) == self.join_code
@@ -434,14 +452,23 @@ class Engine:
             raise PluginError(run.error) from error
 
     def form(self, item_id: str) -> Form:
+        """The item's form, built once and again only when a result it read has changed."""
         run = self.runs[item_id]
+        cached = run.form_cache
+        if cached is not None:
+            form, read = cached
+            if not read or all(self.runs[i].version == v for i, v in read):
+                return form
         item = run.item
         if item.activity is None:
             raise KeyError(f"item {item_id!r} has no activity")
         activity_type = self.activity_type(item)
-        return self._guard(
-            run, "form", lambda: activity_type.form(self._config(item), self.context(item_id))
+        context = self.context(item_id)
+        built: Form = self._guard(
+            run, "form", lambda: activity_type.form(self._config(item), context)
         )
+        run.form_cache = (built, tuple(context.read.items()))
+        return built
 
     def pseudonym(self, token: str, item_id: str) -> str:
         return anonymity.pseudonym(self.secret, token, item_id)
@@ -495,6 +522,7 @@ class Engine:
         return True
 
     def _apply_answer(self, run: ItemRun, pseudonym: str, value: Any | None) -> None:
+        run.version += 1
         old = run.answers.get(pseudonym)
         if value is None:
             run.answers.pop(pseudonym, None)
@@ -550,6 +578,7 @@ class Engine:
         return shown
 
     def _reset_tally(self, run: ItemRun) -> None:
+        run.version += 1
         if run.item.activity is None:
             return
         activity_type = self.activity_type(run.item)

@@ -69,8 +69,12 @@ class SessionNotFound(LookupError):
     pass
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""Built once: ``json.dumps`` with options builds a new encoder on every call."""
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 @frozen
@@ -177,8 +181,7 @@ class Store:
                 with self._lock:
                     self._db.execute("BEGIN IMMEDIATE")
                     try:
-                        for op, args, _ in batch:
-                            self._apply(op, args)
+                        self._apply_batch(batch)
                         self._db.execute("COMMIT")
                     except BaseException:
                         self._db.execute("ROLLBACK")
@@ -200,6 +203,25 @@ class Store:
                     loop.call_soon_threadsafe(_settle, futures, error)
             if stop:
                 return
+
+    def _apply_batch(self, batch: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+        """Every write of a batch in order; runs of stored answers go in one executemany."""
+        stored: list[tuple[Any, ...]] = []
+        for op, args, _ in batch:
+            if op == "answer" and args[2] is not None:
+                stored.append(args)
+                continue
+            if stored:
+                self._store_answers(stored)
+                stored = []
+            self._apply(op, args)
+        if stored:
+            self._store_answers(stored)
+
+    def _store_answers(self, rows: list[tuple[Any, ...]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO answers (item_id, pseudonym, value) VALUES (?, ?, ?)", rows
+        )
 
     def _apply(self, op: str, args: tuple[Any, ...]) -> None:
         if op == "log":

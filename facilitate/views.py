@@ -35,6 +35,9 @@ class Bars:
     title: str = ""
     unit: str = ""
     """What the numbers count ("answers", "points"); shown in reports."""
+    answers: int | None = None
+    """How many answers the bars come from, when one answer can count in several bars
+    (multiple choice): shares are then of answers, not of the bars' total."""
 
 
 @frozen

@@ -73,13 +73,21 @@ class OptionTally(Tally[ChoiceResult]):
         return ChoiceResult(self.answers, tuple(self.counts))
 
 
-def option_bars(options: tuple[str, ...], result: ChoiceResult, marked: int | None = None) -> Bars:
+def option_bars(
+    options: tuple[str, ...],
+    result: ChoiceResult,
+    marked: int | None = None,
+    *,
+    several: bool = False,
+) -> Bars:
+    """``several``: one answer may pick several options, so shares are of ``answers``."""
     return Bars(
         tuple(
             Bar(option, count, marked=index == marked)
             for index, (option, count) in enumerate(zip(options, result.counts, strict=True))
         ),
         unit="answers",
+        answers=result.answers if several else None,
     )
 
 
@@ -146,4 +154,5 @@ class MultipleChoice(ActivityType[MultipleChoiceConfig, ChoiceResult]):
         return OptionTally(len(config.options), "choices")
 
     def view(self, config: MultipleChoiceConfig, result: ChoiceResult) -> View:
-        return (option_bars(config.options, result), Note(plural(result.answers, "answer")))
+        bars = option_bars(config.options, result, several=True)
+        return (bars, Note(plural(result.answers, "answer")))

@@ -522,8 +522,15 @@ def _tick_step(total_minutes: float) -> int:
 
 def timing_chart(items: Sequence[ItemReport]) -> str:
     """Planned (pale band) against actual (bar; the part over plan in orange) per item."""
-    label_width, text_width_ = 230.0, 150.0
-    left, right = label_width + 14, WIDTH - text_width_
+    summaries = [
+        f"{units.duration(item.actual)} of {units.duration(item.planned)}"
+        if item.actual is not None
+        else f"not run ({units.duration(item.planned)} planned)"
+        for item in items
+    ]
+    label_width = 230.0
+    summary_width = max([150.0] + [text_width(summary, 12) + 16 for summary in summaries])
+    left, right = label_width + 14, WIDTH - summary_width
     longest = max([item.planned for item in items] + [item.actual or 0 for item in items] + [60])
     minutes = longest / 60
     step = _tick_step(minutes)
@@ -549,7 +556,7 @@ def timing_chart(items: Sequence[ItemReport]) -> str:
             f' stroke="{GRID}" stroke-width="1"/>'
         )
         body.append(_text(tx, bottom + 16, f"{tick} min", anchor="middle", size=11, fill=MUTED))
-    for row, item in enumerate(items):
+    for row, (item, summary) in enumerate(zip(items, summaries, strict=True)):
         center = top + row_height * (row + 0.5)
         label = wrap(f"{item.number}. {item.title}", label_width, 13, 1)
         parts = [_lines(label_width, center, label, size=13)]
@@ -568,9 +575,6 @@ def timing_chart(items: Sequence[ItemReport]) -> str:
                         rx=1,
                     )
                 )
-            summary = f"{units.duration(item.actual)} of {units.duration(item.planned)}"
-        else:
-            summary = f"not run ({units.duration(item.planned)} planned)"
         parts.append(_text(right + 10, center + 4, summary, size=12, fill=MUTED))
         body.append(
             f"<g>{_title(f'{item.number}. {item.title}: {summary}')}" + "".join(parts) + "</g>"

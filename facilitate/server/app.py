@@ -9,13 +9,14 @@ address or user agent, and the access log is off.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from aiohttp import web
 from attrs import define, field
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 TOKEN_COOKIE = "t"
 LANGUAGE_COOKIE = "lang"
 MAX_BODY = 32 * 1024
+MAX_FIELDS = 500
+COMPRESS_OVER = 4096
+"""Pages bigger than this (a long form such as a risk map) go gzipped to phones that
+accept it: on a crowded Wi-Fi the bytes matter more than the few µs of zlib."""
 PING_SECONDS = 15.0
 SCREEN_THROTTLE = 0.2
 """The projector redraws at most about five times a second however fast answers come."""
@@ -181,9 +186,25 @@ class ServerState:
             message = self.participant_message()
             if message != self.participants.message:
                 self.participants.publish(message)
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        """Have the projector and control pages fetch themselves again (coalesced)."""
         if not self._screen_pending:
             self._screen_pending = True
             asyncio.get_running_loop().call_later(SCREEN_THROTTLE, self._flush_screen)
+
+    def set_wifi(self, payload: str | None) -> None:
+        """Show a Wi-Fi QR code on the projector page (``None`` takes it off).
+
+        Kept in memory only: the payload carries the network's password, so it is never
+        written to the session file or logged.
+        """
+        if payload is not None and not (isinstance(payload, str) and payload.startswith("WIFI:")):
+            raise ValueError("expected a WIFI: payload from facilitate.qr.wifi_qr_payload")
+        if payload != self.wifi_payload:
+            self.wifi_payload = payload or None
+            self.refresh_screen()
 
     def _flush_screen(self) -> None:
         self._screen_pending = False
@@ -211,15 +232,38 @@ STATE = web.AppKey("state", ServerState)
 STATIC = web.AppKey("static", dict)
 
 
-def _static_files() -> dict[str, tuple[bytes, str]]:
+def _static_files() -> dict[str, tuple[bytes, bytes, str]]:
+    """Each file's bytes, gzipped once here (they are sent with every page), and type."""
     folder = resources.files("facilitate.server") / "static"
     types = {".css": "text/css", ".js": "text/javascript"}
     found = {}
     for entry in folder.iterdir():
         suffix = "." + entry.name.rsplit(".", 1)[-1]
         if suffix in types:
-            found[entry.name] = (entry.read_bytes(), types[suffix])
+            body = entry.read_bytes()
+            found[entry.name] = (body, _gzip(body), types[suffix])
     return found
+
+
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: no time in the header
+
+
+def _accepts_gzip(request: web.Request) -> bool:
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _compressed(body: bytes, content_type: str, status: int = 200) -> web.Response:
+    response = web.Response(
+        body=body, status=status, headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    )
+    response.content_type = content_type
+    response.charset = "utf-8"
+    return response
 
 
 # -- request helpers ---------------------------------------------------------------
@@ -263,7 +307,10 @@ def member_token(request: web.Request) -> str | None:
 
 
 def html(request: web.Request, text: str, *, status: int = 200) -> web.Response:
-    response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+    if len(text) > COMPRESS_OVER and _accepts_gzip(request):
+        response = _compressed(_gzip(text.encode()), "text/html", status)
+    else:
+        response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
     chosen = request.query.get("lang") if request.query_string else None
     if chosen in MESSAGES:
         # The visible language switch: a cookie that says only which language.
@@ -272,7 +319,8 @@ def html(request: web.Request, text: str, *, status: int = 200) -> web.Response:
 
 
 def redirect(location: str) -> web.Response:
-    return web.Response(status=303, headers={"Location": location})
+    # The security headers go in now: the answer path ends here, and it is the busiest.
+    return web.Response(status=303, headers={**SECURITY_HEADERS, "Location": location})
 
 
 def error_response(request: web.Request, status: int, key: str) -> web.Response:
@@ -332,8 +380,11 @@ async def guard(
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    if "Content-Security-Policy" in headers:  # set whole by redirect()
+        return
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
 
 
 # -- participants --------------------------------------------------------------------
@@ -437,11 +488,17 @@ async def _form_data(request: web.Request) -> dict[str, list[str]]:
     if request.content_type == "application/x-www-form-urlencoded":
         # Parsed directly: quicker than request.post(), and every answer goes through here.
         body = (await request.read()).decode("utf-8", "replace")
-        try:
-            pairs = parse_qsl(body, keep_blank_values=True, max_num_fields=500)
-        except ValueError:
-            raise PageError(400, "bad_request") from None
-        for key, value in pairs:
+        if body.count("&") >= MAX_FIELDS:
+            raise PageError(400, "bad_request")
+        # What parse_qsl(keep_blank_values=True) gives, without its per-pair overhead.
+        for pair in body.split("&"):
+            if not pair:
+                continue
+            key, _, value = pair.partition("=")
+            if "%" in key or "+" in key:
+                key = unquote_plus(key)
+            if "%" in value or "+" in value:
+                value = unquote_plus(value)
             raw.setdefault(key, []).append(value)
         return raw
     data = await request.post()
@@ -530,8 +587,12 @@ async def static(request: web.Request) -> web.Response:
     found = request.app[STATIC].get(request.match_info["name"])
     if found is None:
         raise PageError(404, "not_found")
-    body, content_type = found
-    return web.Response(body=body, content_type=content_type, charset="utf-8")
+    body, zipped, content_type = found
+    if _accepts_gzip(request):
+        return _compressed(zipped, content_type)
+    return web.Response(
+        body=body, content_type=content_type, charset="utf-8", headers={"Vary": "Accept-Encoding"}
+    )
 
 
 async def no_icon(request: web.Request) -> web.Response:
@@ -595,17 +656,40 @@ def _results_html(engine: Engine) -> str:
     return out + '<p class="note">These results stay off the projector.</p>'
 
 
+def _wifi_network(payload: str) -> str:
+    """The network name (SSID) of a ``WIFI:`` payload, for those who type it in; never
+    the password."""
+    fields, current, escaped = [], "", False
+    for char in payload.removeprefix("WIFI:"):
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            escaped = True
+        elif char == ";":
+            fields.append(current)
+            current = ""
+        else:
+            current += char
+    return next((f[2:] for f in fields if f.startswith("S:")), "")
+
+
 def _join_html(state: ServerState, request: web.Request) -> str:
     engine = state.engine
     url = state.join_url(f"{request.scheme}://{request.host}")
     wifi = ""
     if state.wifi_payload:
-        wifi = f"<p>Wi-Fi</p>{qr_svg(state.wifi_payload, title='Wi-Fi')}"
+        network = _wifi_network(state.wifi_payload)
+        wifi = (
+            f'<div class="wifi">{qr_svg(state.wifi_payload, title="Wi-Fi")}'
+            f'<p class="wifilabel">1. Wi-Fi</p><p class="url">{esc(network)}</p></div>'
+        )
     locked = '<p class="note">The room is locked.</p>' if engine.locked else ""
+    join_label = '<p class="wifilabel">2. Join</p>' if wifi else ""
+    box = "joinbox two" if wifi else "joinbox"
     return (
-        f'<aside class="joinbox">{qr_svg(url, title="Join")}'
+        f'<aside class="{box}">{wifi}<div class="joinqr">{qr_svg(url, title="Join")}{join_label}'
         f'<p class="code">{esc(engine.join_code)}</p><p class="url">{esc(url)}</p>'
-        f"{locked}{wifi}</aside>"
+        f"{locked}</div></aside>"
     )
 
 
@@ -639,55 +723,83 @@ async def facilitator_events(request: web.Request) -> web.StreamResponse:
     return await stream(request, state_of(request).screen)
 
 
-def _button(base: str, action: str, label: str, **fields: object) -> str:
+def _button(base: str, action: str, label: str, *, css: str = "", **fields: object) -> str:
     hidden = "".join(
         f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in fields.items()
     )
+    style = f' class="{css}"' if css else ""
     return (
         f'<form method="post" action="{esc(base)}/{action}">{hidden}'
-        f'<button type="submit">{esc(label)}</button></form>'
+        f'<button type="submit"{style}>{esc(label)}</button></form>'
     )
 
 
 def control_part(state: ServerState, request: web.Request) -> str:
+    """The control page's live part: buttons in labelled groups, the free text waiting
+    for approval, and the agenda beside them on a wide screen (below on a phone)."""
     engine = state.engine
     base = f"/control/{engine.facilitator_secret}"
     run = engine.current_run
-    buttons = [
-        _button(base, "previous", "◀ Previous"),
-        _button(base, "next", "Next ▶"),
-        _button(base, "pause", "Pause") if run.timer.running else _button(base, "start", "Start"),
-        _button(base, "extend", "+1 min", seconds=60),
-        _button(base, "extend", "−1 min", seconds=-60),
+    groups = [
+        (
+            "Agenda",
+            [
+                _button(base, "previous", "◀ Previous"),
+                _button(base, "next", "Next ▶", css="primary"),
+            ],
+        ),
+        (
+            "Timer",
+            [
+                _button(base, "pause", "Pause")
+                if run.timer.running
+                else _button(base, "start", "Start", css="primary"),
+                _button(base, "extend", "+1 min", seconds=60),
+                _button(base, "extend", "−1 min", seconds=-60),
+            ],
+        ),
     ]
     if run.item.activity is not None:
-        buttons.append(
-            _button(base, "close", "Close answering")
-            if run.phase == OPEN
-            else _button(base, "open", "Open answering")
+        groups.append(
+            (
+                "Answers",
+                [
+                    _button(base, "close", "Close answering")
+                    if run.phase == OPEN
+                    else _button(base, "open", "Open answering", css="primary"),
+                    _button(base, "reveal", "Hide results", hide=1)
+                    if run.revealed
+                    else _button(base, "reveal", "Reveal results"),
+                ],
+            )
         )
-        buttons.append(
-            _button(base, "reveal", "Hide results", hide=1)
-            if run.revealed
-            else _button(base, "reveal", "Reveal results")
-        )
-    buttons.append(
-        _button(
-            base,
-            "lock",
-            "Unlock room" if engine.locked else "Lock room",
-            locked=0 if engine.locked else 1,
+    groups.append(
+        (
+            "Room",
+            [
+                _button(
+                    base,
+                    "lock",
+                    "Unlock room" if engine.locked else "Lock room",
+                    locked=0 if engine.locked else 1,
+                ),
+                _button(base, "rotate", "New join code"),
+            ],
         )
     )
-    buttons.append(_button(base, "rotate", "New join code"))
+    controls = "".join(
+        f'<section class="group" aria-label="{esc(name)}"><h2>{esc(name)}</h2>'
+        f'<div class="btns">{"".join(buttons)}</div></section>'
+        for name, buttons in groups
+    )
     agenda = "".join(
-        f"<li{' class=current' if i == engine.index else ''}>"
+        f"<li{' class=current aria-current=step' if i == engine.index else ''}>"
         f"{_button(base, 'goto', f'{i + 1}. {item.title}', index=i)}</li>"
         for i, item in enumerate(engine.agenda.items)
     )
     pending = engine.all_pending()
     moderation = "".join(
-        f"<li>“{esc(p.text)}” ×{p.count} "
+        f'<li><span class="text">“{esc(p.text)}” ×{p.count}</span>'
         f"{_button(base, 'approve', 'Approve', item=item_id, id=p.id)}"
         f"{_button(base, 'reject', 'Reject', item=item_id, id=p.id)}</li>"
         for item_id, p in pending
@@ -695,10 +807,11 @@ def control_part(state: ServerState, request: web.Request) -> str:
     return (
         f'<div class="top"><h1>{esc(engine.current.title)}</h1>{_timer_html(engine)}</div>'
         f'<p class="status">{esc(_status_line(engine))} · join code {esc(engine.join_code)}</p>'
-        f'<div class="controls">{"".join(buttons)}</div>'
+        f'<div class="desk"><div class="main"><div class="controls">{controls}</div>'
         f'<h2>Waiting for approval ({len(pending)})</h2><ul class="pending">{moderation}</ul>'
-        f'<h2>Agenda</h2><ol class="agenda controls">{agenda}</ol>'
-        f'<p><a href="/screen/{esc(engine.facilitator_secret)}">Projector page</a></p>'
+        f'<p><a href="/screen/{esc(engine.facilitator_secret)}">Projector page</a></p></div>'
+        f'<nav class="side" aria-label="Agenda"><h2>Agenda</h2>'
+        f'<ol class="agenda controls">{agenda}</ol></nav></div>'
     )
 
 

@@ -9,6 +9,7 @@ Content-Security-Policy can forbid both.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
@@ -31,6 +32,8 @@ from facilitate.forms import (
 from facilitate.server.i18n import LANGUAGE_NAMES, Translator
 
 FORM_TOKEN_FIELD = "_ft"
+_BARE = re.compile(r"[A-Za-z0-9_.-]+")
+"""Attribute values that need no quotes."""
 
 
 def esc(value: object) -> str:
@@ -195,6 +198,40 @@ def _radio_row(
     return f'<div class="scale">{"".join(options)}</div>'
 
 
+def _grid(f: GridField, raw: RawForm) -> str:
+    """A grid kept light, since a risk map can have over a hundred radios.
+
+    The point labels come once, in a row above the columns, read out once by screen
+    readers (each with its number); each radio is a tap-sized label whose text, and
+    accessible name, is its number, grouped under its row's legend. No ids, and only
+    one radio per row carries ``required`` (that makes the group required).
+    """
+    points = range(f.min, f.max + 1)
+    words = [_scale_label(f.labels, f.min, f.max, p) for p in points]
+    head = ""
+    if any(words):
+        head = (
+            '<p class="gh">'
+            + "".join(
+                f"<span><b>{p} </b>{esc(w)}</span>" for p, w in zip(points, words, strict=True)
+            )
+            + "</p>"
+        )
+    required = " required" if f.required else ""
+    rows = []
+    for i, row_label in enumerate(f.rows):
+        key = f"{f.name}.{i}"
+        name = key if _BARE.fullmatch(key) else f'"{esc(key)}"'
+        chosen = _first(raw, key)
+        radios = "".join(
+            f"<label><input type=radio name={name} value={p}"
+            f"{required if n == 0 else ''}{_checked(chosen == str(p))}>{p}</label>"
+            for n, p in enumerate(points)
+        )
+        rows.append(f"<fieldset><legend>{esc(row_label)}</legend><div>{radios}</div></fieldset>")
+    return f'<div class="g" dir="auto">{head}{"".join(rows)}</div>'
+
+
 def field_html(f: Field, raw: RawForm, t: Translator, error: str | None = None) -> str:
     """One field as accessible HTML: fieldsets with legends for groups, labels for inputs."""
     name = f.name
@@ -262,16 +299,7 @@ def field_html(f: Field, raw: RawForm, t: Translator, error: str | None = None) 
             )
         return _fieldset(f, "".join(rows), error, t("rank_hint"))
     if isinstance(f, GridField):
-        rows = []
-        for i, row_label in enumerate(f.rows):
-            key = f"{name}.{i}"
-            radios = _radio_row(
-                key, _field_id(name, i), f.min, f.max, f.labels, _first(raw, key), f.required
-            )
-            rows.append(
-                f'<fieldset class="row"><legend>{esc(row_label)}</legend>{radios}</fieldset>'
-            )
-        return _fieldset(f, "".join(rows), error)
+        return _fieldset(f, _grid(f, raw), error)
     if isinstance(f, PointsField):
         rows = []
         for i, option in enumerate(f.options):

@@ -119,6 +119,16 @@ class RunningServer:
             "note": self.note,
         }
 
+    def set_wifi(self, payload: str | None) -> None:
+        """Show a Wi-Fi QR code beside the join code on the projector page, live; ``None``
+        takes it off. ``payload`` comes from :func:`facilitate.qr.wifi_qr_payload`; it is
+        held in memory only, never stored or logged (it carries the password)."""
+        self.runner.app[STATE].set_wifi(payload)
+
+    @property
+    def wifi_shown(self) -> bool:
+        return self.runner.app[STATE].wifi_payload is not None
+
     async def stop(self) -> None:
         await self.runner.cleanup()
 
@@ -150,7 +160,7 @@ async def start_server(
             note = "No local network found: phones cannot reach this computer yet."
     else:
         hosts = [host] if _is_loopback(host) else [host, LOOPBACK]
-    app = make_app(engine)
+    app = make_app(engine, wifi_payload=wifi_payload)
     runner = web.AppRunner(
         app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, logger=_server_log
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import App
 from textual.css.query import NoMatches
@@ -18,7 +18,9 @@ from facilitate.tui import render
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.screens.console import ConsoleScreen
 from facilitate.tui.screens.projector import ProjectorScreen
-from facilitate.tui.screens.wifi import Wifi
+
+if TYPE_CHECKING:
+    from facilitate.tui.screens.wifi import Wifi
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,10 @@ class FacilitateApp(App[int]):
         note: str = "",
     ) -> None:
         super().__init__()
+        # The theme is set before the first style pass: set in on_mount, it would make
+        # Textual parse and apply every style a second time before the first frame.
+        self.register_theme(CONTRAST)
+        self.theme = CONTRAST.name
         self._note = note
         self.engine = engine
         self._start_server = start_server
@@ -91,28 +97,45 @@ class FacilitateApp(App[int]):
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_simulation = asyncio.Event()
         self._simulation: asyncio.Task[Any] | None = None
+        self._unmounted = False
+        self.started = asyncio.Event()
+        """Set once the participant server (if any) is up, or has failed to start."""
 
     # -- life cycle ----------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self.register_theme(CONTRAST)
-        self.theme = CONTRAST.name
         self._unsubscribe = self.engine.subscribe(self._on_engine_event)
-        if self._start_server is not None:
-            try:
-                self.server = await self._start_server(self.engine)
-            except Exception as error:  # a port in use, say: say so and leave cleanly
-                self.startup_error = f"the participant server did not start: {error}"
-                self.exit(1)
-                return
-        if self._simulate is not None and self.server is not None:
-            self._simulation = asyncio.create_task(
-                self._simulate(self.engine, self.server, self._stop_simulation)
-            )
-            self._simulation.add_done_callback(self._simulation_ended)
         self.set_interval(REFRESH_SECONDS, self._tick)
+        # The console is drawn first; the server (and aiohttp's import) comes right after,
+        # so the facilitator sees the workshop well under a second after typing the command.
+        self.call_after_refresh(self._start_services)
+
+    async def _start_services(self) -> None:
+        try:
+            if self._start_server is not None:
+                try:
+                    self.server = await self._start_server(self.engine)
+                except Exception as error:  # a port in use, say: say so and leave cleanly
+                    self.startup_error = f"the participant server did not start: {error}"
+                    self.exit(1)
+                    return
+                if self._unmounted:  # the facilitator quit while it was starting
+                    await self.server.stop()
+                    self.server = None
+                    return
+                self._dirty = True
+            if self._simulate is not None and self.server is not None:
+                self._simulation = asyncio.create_task(
+                    self._simulate(self.engine, self.server, self._stop_simulation)
+                )
+                self._simulation.add_done_callback(self._simulation_ended)
+            if self.server is not None and self.wifi is not None:
+                self._share_wifi()
+        finally:
+            self.started.set()
 
     async def on_unmount(self) -> None:
+        self._unmounted = True
         if self._unsubscribe:
             self._unsubscribe()
         self._stop_simulation.set()
@@ -184,6 +207,8 @@ class FacilitateApp(App[int]):
     @property
     def note(self) -> str:
         """What the facilitator should know about how phones reach the server."""
+        if self._start_server is not None and self.server is None and not self.started.is_set():
+            return "starting the participant server…"
         return getattr(self.server, "note", "") or self._note
 
     @property
@@ -200,10 +225,28 @@ class FacilitateApp(App[int]):
         self._dirty = True
 
     def set_wifi(self, wifi: Wifi | bool | None) -> None:
+        from facilitate.tui.screens.wifi import Wifi
+
         if wifi is False:
             return
         self.wifi = wifi if isinstance(wifi, Wifi) else None
         self._dirty = True
+        self._share_wifi()
+
+    def _share_wifi(self) -> None:
+        """The web projector shows the same Wi-Fi code, or takes it down with ours."""
+        set_wifi = getattr(self.server, "set_wifi", None)
+        if not callable(set_wifi):
+            return
+        try:
+            set_wifi(self.wifi.payload if self.wifi is not None else None)
+        except Exception as error:
+            log.exception("the web projector did not take the Wi-Fi code")
+            self.notify(
+                one_line(f"The web projector did not take the Wi-Fi code: {error}"),
+                severity="error",
+                markup=False,
+            )
 
 
 def build_app(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
+import importlib
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument(
         "--ephemeral", action="store_true", help="keep the session in memory only (nothing saved)"
     )
+    p.add_argument(
+        "--simulate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="rehearse with N simulated phones answering through the real server"
+        " (needs --ephemeral, so no simulated answer is ever kept)",
+    )
+    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("resume", help="continue a session where it stopped")
@@ -82,13 +92,24 @@ def _load(path: str) -> Any:
         raise CLIError(f"{path}: cannot read the agenda ({error.strerror})") from None
 
 
+def _check_simulate(count: int) -> None:
+    if not 0 <= count <= MAX_SIMULATED:
+        raise CLIError(f"--simulate expects 0 to {MAX_SIMULATED} participants")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from facilitate.engine import Engine
     from facilitate.store import Store
 
+    _check_simulate(args.simulate)
+    if args.simulate and not args.ephemeral:
+        raise CLIError(
+            "--simulate needs --ephemeral: simulated answers must never mix with a kept"
+            " session's real ones"
+        )
     agenda = _load(args.agenda)
     engine = Engine.new(agenda, Store.create(ephemeral=args.ephemeral))
-    return _run(engine, args)
+    return _run(engine, args, simulate=args.simulate, seed=args.seed)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
@@ -112,8 +133,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from facilitate.engine import Engine
     from facilitate.store import Store
 
-    if not 0 <= args.simulate <= MAX_SIMULATED:
-        raise CLIError(f"--simulate expects 0 to {MAX_SIMULATED} participants")
+    _check_simulate(args.simulate)
     if not DEMO_AGENDA.exists():
         raise CLIError(f"the demo agenda is missing: {DEMO_AGENDA}")
     engine = Engine.new(_load(str(DEMO_AGENDA)), Store.create(ephemeral=True))
@@ -132,22 +152,34 @@ def served_app(
     seed: int | None = None,
     note: str = "",
 ) -> FacilitateApp:
-    """The app with the participant server (and simulated phones), as the commands run it."""
-    from facilitate.server import start_server
+    """The app with the participant server (and simulated phones), as the commands run it.
+
+    aiohttp is imported only once the app has drawn its first frame (in a thread, so
+    the console keeps answering meanwhile); whether it is installed is checked here, so
+    a missing server still fails before the terminal is taken over.
+    """
     from facilitate.tui.app import build_app
+
+    if importlib.util.find_spec("aiohttp") is None:
+        raise ImportError("aiohttp is not installed")
+
+    async def start(engine: Any) -> Any:
+        running = await asyncio.to_thread(importlib.import_module, "facilitate.server.running")
+        return await running.start_server(engine, host=host, port=port)
 
     simulation = None
     if simulate:
-        from facilitate.server.simulate import simulate_participants
 
         async def simulation(engine: Any, server: Any, stop: asyncio.Event) -> Any:
+            from facilitate.server.simulate import simulate_participants
+
             return await simulate_participants(
                 engine, server.local_url, simulate, seed=seed or 0, stop=stop
             )
 
     return build_app(
         engine,
-        start_server=functools.partial(start_server, host=host, port=port),
+        start_server=start,
         simulate=simulation,
         simulated=simulate,
         note=note,

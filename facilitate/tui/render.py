@@ -18,6 +18,7 @@ from rich.text import Text
 
 from facilitate.text import one_line, strip_controls
 from facilitate.views import (
+    Bar,
     Bars,
     Block,
     Heatmap,
@@ -79,6 +80,23 @@ def _truncate(text: Text, width: int) -> Text:
     return text
 
 
+ANSWERS = "answers"
+
+
+def share_of(block: Bars, values: list[float]) -> float:
+    """What a bar's percentage is a share of, or 0 where a percentage means nothing.
+
+    Only counts of answers make sense as shares: of all answers when each answer is one
+    bar, of the answers given (not of the picks) when one answer can be in several bars.
+    A share of a risk score, of Borda points or of marks would mislead, so those get none.
+    """
+    if block.answers is not None:
+        return float(max(0, block.answers))
+    if block.unit.strip() == ANSWERS:
+        return sum(values)
+    return 0.0
+
+
 class BarsRenderable:
     """Labelled horizontal bars that use whatever width they are given."""
 
@@ -93,14 +111,26 @@ class BarsRenderable:
             return
         width = options.max_width
         values = [max(0.0, float(row.value)) for row in rows]
-        total = sum(values)
         top = max(values) or 1.0
-        counts = [
-            f"{_number(v)}" + (f" {round(100 * v / total)}%" if total else "") for v in values
-        ]
+        whole = share_of(self.block, values)
+        counts = [_number(v) + (f" {round(100 * v / whole)}%" if whole else "") for v in values]
         count_width = max(len(c) for c in counts)
+        unit = self.block.unit.strip()
+        if unit and unit != ANSWERS:
+            # Points, risk scores, marks: say what the numbers are, above their column.
+            legend = line(unit, style="dim")
+            legend.truncate(width, overflow="ellipsis")
+            legend.justify = "right"
+            yield legend
         labels = [line(("✓ " if row.marked else "") + row.label) for row in rows]
-        label_width = min(max(len(label) for label in labels), max(8, width // 3))
+        # Bars keep at least a third of the width; labels may take the rest, so an
+        # option reads whole wherever it can.
+        room = width - count_width - 3 - max(10, width // 3)
+        longest = max(len(label) for label in labels)
+        if longest > max(8, room):
+            yield from self._stacked(rows, labels, values, counts, width)
+            return
+        label_width = min(longest, max(8, room))
         bar_width = max(4, width - label_width - count_width - 3)
         for row, label, value, count in zip(rows, labels, values, counts, strict=True):
             colour = GREEN if row.marked else SKY_BLUE
@@ -120,13 +150,44 @@ class BarsRenderable:
             if self.big:
                 yield Text.assemble(" " * (label_width + 1), (drawn, colour))
 
+    def _stacked(
+        self,
+        rows: tuple[Bar, ...],
+        labels: list[Text],
+        values: list[float],
+        counts: list[str],
+        width: int,
+    ) -> RenderResult:
+        """Options too long to sit beside their bars: each label on its own line above."""
+        top = max(values) or 1.0
+        count_width = max(len(c) for c in counts)
+        bar_width = max(4, width - count_width - 3)
+        for row, label, value, count in zip(rows, labels, values, counts, strict=True):
+            colour = GREEN if row.marked else SKY_BLUE
+            label = _truncate(label, width)
+            if row.marked:
+                label.stylize("bold")
+            yield label
+            drawn = bar(value / top, bar_width)
+            yield Text.assemble(
+                "  ",
+                (drawn, colour),
+                " " * (bar_width - len(drawn) + 1),
+                (count.rjust(count_width), "bold"),
+            )
 
-def _spread(block: Spread) -> RenderableType:
+
+def _spread(block: Spread, *, big: bool = False) -> RenderableType:
+    if len(block.rows) == 1:
+        return _one_spread(block, big=big)
     table = RichTable(box=None, pad_edge=False, show_edge=False, expand=False)
-    table.add_column("")
+    # The statement may wrap; the scale's headers stay on one line each, cut if need be.
+    table.add_column("", ratio=1, min_width=12)
     labels = block.point_labels or tuple(str(p) for p in block.points)
     for point_label in labels:
-        table.add_column(line(point_label), justify="right", overflow="ellipsis", max_width=12)
+        table.add_column(
+            line(point_label), justify="right", overflow="ellipsis", no_wrap=True, max_width=10
+        )
     table.add_column("mean", justify="right")
     table.add_column("")
     low, high = (min(block.points), max(block.points)) if block.points else (0, 1)
@@ -150,16 +211,60 @@ def _spread(block: Spread) -> RenderableType:
     return table
 
 
-def _heatmap(block: Heatmap) -> RenderableType:
-    table = RichTable(box=None, pad_edge=False, show_edge=False)
-    corner = line(
-        block.row_title
-        + (" \\ " if block.row_title and block.column_title else "")
-        + block.column_title
+def _one_spread(block: Spread, *, big: bool) -> RenderableType:
+    """One statement (a scale question): a bar for each point reads best at any width."""
+    row = block.rows[0]
+    names = (
+        block.point_labels
+        if len(block.point_labels) == len(block.points)
+        else ("",) * len(block.points)
     )
-    table.add_column(corner)
+    bars = Bars(
+        [
+            Bar(f"{point} {name}" if name and name != str(point) else str(point), count)
+            for point, name, count in zip(block.points, names, row.counts, strict=False)
+        ],
+        unit="answers",
+    )
+    # The title names the statement already; on the projector, so does the question.
+    if block.title or not row.label or big:
+        return BarsRenderable(bars, big=big)
+    return Group(line(row.label, style="bold"), BarsRenderable(bars, big=big))
+
+
+class HeatmapRenderable:
+    """A grid of counts whose labels stay on one line each, cut short on a narrow screen."""
+
+    def __init__(self, block: Heatmap) -> None:
+        self.block = block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield _heatmap(self.block, options.max_width)
+
+
+def _heatmap(block: Heatmap, width: int) -> RenderableType:
+    columns = max(1, len(block.column_labels))
+    longest = max((len(one_line(label)) for label in block.row_labels), default=4)
+    label_width = min(longest, max(6, width // 4))
+    cell_width = max(3, min(16, (width - label_width - columns) // columns))
+    table = RichTable(
+        box=None,
+        pad_edge=False,
+        show_edge=False,
+        title=line(f"{block.column_title} →") if block.column_title else None,
+        title_justify="right",
+        title_style="",
+    )
+    table.add_column(
+        line(f"{block.row_title} ↓") if block.row_title else "",
+        no_wrap=True,
+        overflow="ellipsis",
+        width=label_width,
+    )
     for label in block.column_labels:
-        table.add_column(line(label), justify="center", overflow="ellipsis", max_width=14)
+        table.add_column(
+            line(label), justify="center", no_wrap=True, overflow="ellipsis", width=cell_width
+        )
     peak = max((c for row in block.cells for c in row), default=0) or 1
     for label, row in zip(block.row_labels, block.cells, strict=False):
         cells = []
@@ -246,9 +351,9 @@ def render_block(block: Block, *, big: bool = False) -> RenderableType:
     if isinstance(block, Bars):
         body: RenderableType = BarsRenderable(block, big=big)
     elif isinstance(block, Spread):
-        body = _spread(block)
+        body = _spread(block, big=big)
     elif isinstance(block, Heatmap):
-        body = _heatmap(block)
+        body = HeatmapRenderable(block)
     elif isinstance(block, Words):
         body = WordsRenderable(block)
     elif isinstance(block, Texts):

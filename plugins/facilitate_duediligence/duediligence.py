@@ -221,7 +221,7 @@ class DueDiligence(ActivityType[DueDiligenceConfig, DueDiligenceResult]):
         gap_rows = tuple(
             (area, text, str(count))
             for area, gaps in zip(config.areas, result.gaps, strict=True)
-            for text, count in gaps
+            for text, count in sorted(gaps, key=lambda gap: (-gap[1], gap[0]))
         )
         if gap_rows:
             blocks.append(Table(("Area", "Most urgent gap", "Named by"), gap_rows, title="Gaps"))

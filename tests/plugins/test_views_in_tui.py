@@ -100,16 +100,20 @@ async def test_projector_shows_the_heat_map_strategies_and_five_ps_but_not_the_e
         text = screen_text(app)
         assert "Likelihood" in text and "Impact" in text
         assert "Office raid" in text and "Smear campaign" in text
+        # Risk scores are no share of anything: no percentages, and the unit is named.
+        assert "%" not in text and "risk (likelihood x impact)" in text
 
         await pilot.press("n", "r")
         await pilot.pause(0.3)
         text = screen_text(app)
         assert "Walk with a friend" in text and "Check-in calls" in text
+        assert "%" not in text
 
         await pilot.press("n", "r")
         await pilot.pause(0.3)
         text = screen_text(app)
         assert "Walk with a friend" in text or "Check-in calls" in text
+        assert "%" not in text and "use it or would try it" in text
 
         await pilot.press("n", "r")
         await pilot.pause(0.3)

@@ -113,8 +113,9 @@ async def test_phones_answer_with_and_without_javascript_and_the_projector_follo
         await phone.get_by_label("Say something").fill("solidarity")
         for option, place in (("Rest", "2"), ("Work", "3"), ("Play", "1")):
             await phone.get_by_label(option, exact=True).select_option(place)
-        await phone.locator('label[for="f-grid-0-3"]').click()
-        await phone.locator('label[for="f-grid-1-2"]').click()
+        # Each grid row is a group named by its legend; each radio is named by its point.
+        await phone.get_by_role("group", name="Speed").get_by_role("radio", name="3").check()
+        await phone.get_by_role("group", name="Care").get_by_text("2", exact=True).click()
         await phone.get_by_label("Here", exact=True).fill("7")
         await phone.get_by_label("There", exact=True).fill("3")
         await phone.get_by_role("button", name="Send").click()

@@ -30,14 +30,14 @@ async def test_answers_are_on_disk_when_awaited_and_share_commits(tmp_path: Path
 
 async def test_a_failed_commit_reaches_every_waiter(monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store.create(ephemeral=True)
-    original = store._apply
+    original = store._store_answers
 
-    def failing(op: str, args: tuple) -> None:
-        if op == "answer" and args[1] == "bad":
+    def failing(rows: list[tuple]) -> None:
+        if any(row[1] == "bad" for row in rows):
             raise sqlite3.OperationalError("disk I/O error")
-        original(op, args)
+        original(rows)
 
-    monkeypatch.setattr(store, "_apply", failing)
+    monkeypatch.setattr(store, "_store_answers", failing)
     try:
         results = await asyncio.gather(
             store.put_answer_durably("item", "bad", {"x": 1}),

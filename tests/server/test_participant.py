@@ -135,11 +135,13 @@ async def test_every_field_kind_is_rendered_answered_and_prefilled(
         "<small>Low</small>",
         'maxlength="40"',
         '<select id="f-order-0" name="order.0"',
-        'name="grid.1" value="3"',
+        "name=grid.1 value=3>",
         'type="number" id="f-share-1"',
     ):
         assert marker in page
-    assert len(re.findall(r"<label[^>]* for=", page)) >= 20  # every input has a real label
+    # Every input has a real label: by id, or (in grids, to keep them light) around it.
+    assert len(re.findall(r"<label[^>]* for=", page)) >= 14
+    assert len(re.findall(r"<label><input type=radio name=grid\.\d value=\d", page)) == 6
     raw = form_answer(engine.form("everything"), random.Random(3))
     body = [("_ft", await form_token(joined)), *as_pairs(raw)]
     response = await joined.post("/a/everything", data=body, allow_redirects=False)
@@ -157,6 +159,8 @@ async def test_every_field_kind_is_rendered_answered_and_prefilled(
         in page
     )
     assert f">{value['words']}</textarea>" in page
+    for row, point in enumerate(value["grid"]):
+        assert re.search(rf"name=grid\.{row} value={point}( required)? checked>", page)
 
 
 async def test_withdrawing_an_answer(joined: Any, engine: Engine) -> None:

@@ -222,3 +222,57 @@ def test_serve_on_a_busy_port_says_so_and_leaves_no_session() -> None:
     assert result.returncode == 1
     assert "cannot listen on 127.0.0.1" in result.stderr and "Traceback" not in result.stderr
     assert not list((Path(os.environ["FACILITATE_HOME"]) / "sessions").glob("*.sqlite"))
+
+
+async def test_set_wifi_shows_a_wifi_code_live_and_keeps_the_password_off_disk_and_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from server_helpers import AGENDA, EveryFieldPlugin
+
+    from facilitate.agenda import loads_agenda
+    from facilitate.plugins import Plugins
+    from facilitate.qr import wifi_qr_payload
+    from facilitate.store import Store
+
+    caplog.set_level(logging.DEBUG)
+    plugins = Plugins(extra=[EveryFieldPlugin()])
+    store = Store.create(directory=tmp_path)
+    engine = Engine.new(loads_agenda(AGENDA, plugins=plugins), store, plugins=plugins)
+    password = "pw-Canary-4471"
+    server = await start_server(engine, host="127.0.0.1", port=0)
+    try:
+        async with aiohttp.ClientSession() as session:
+            part = server.screen_url + "/part"
+            async with session.get(part) as response:
+                assert 'title="Wi-Fi"' not in await response.text()
+            events = await session.get(server.screen_url + "/events")
+            first = await events.content.readuntil(b"\n\n")
+            server.set_wifi(wifi_qr_payload("Workshop", password))
+            assert server.wifi_shown
+            # The projector page hears of it on its event stream, then fetches itself.
+            second = await asyncio.wait_for(events.content.readuntil(b"\n\n"), 5)
+            assert second != first and second.startswith(b"event: change")
+            async with session.get(part) as response:
+                text = await response.text()
+            assert text.count("<svg") == 2 and "Wi-Fi" in text and "joinbox two" in text
+            assert ">Workshop<" in text  # the network's name, for those who type it in
+            assert password not in text  # only inside the QR code's modules
+            async with session.get(server.screen_url) as response:
+                assert "Wi-Fi" in await response.text()
+            server.set_wifi(None)
+            assert not server.wifi_shown
+            await asyncio.wait_for(events.content.readuntil(b"\n\n"), 5)
+            async with session.get(part) as response:
+                text = await response.text()
+            assert text.count("<svg") == 1 and "Wi-Fi" not in text
+            events.close()
+        with pytest.raises(ValueError):
+            server.set_wifi(password)  # not a WIFI: payload
+    finally:
+        await server.stop()
+        engine.close()
+    for record in caplog.records:
+        assert password not in record.getMessage()
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert password.encode() not in path.read_bytes(), path

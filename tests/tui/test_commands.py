@@ -48,6 +48,7 @@ async def test_simulated_phones_answer_through_the_real_server() -> None:
     engine = make_engine()
     app = served_app(engine, host="127.0.0.1", port=0, simulate=6, seed=1)
     async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.wait_for(app.started.wait(), 10)  # the server starts after the first frame
         assert app.server is not None
         assert app.join_url.startswith("http://127.0.0.1:")
         await pilot.press("n", "o")
@@ -61,3 +62,40 @@ async def test_simulated_phones_answer_through_the_real_server() -> None:
         text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Passwords" in text
     assert app.return_code in (None, 0)
+
+
+def test_run_simulates_phones_only_in_an_ephemeral_session(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from facilitate.tui import commands
+
+    agenda = str(DEMO_AGENDA)
+    assert main(["run", agenda, "--simulate", "4"]) == 1
+    assert "--ephemeral" in capsys.readouterr().err
+    assert main(["run", agenda, "--ephemeral", "--simulate", "-1"]) == 1
+    assert "--simulate" in capsys.readouterr().err
+
+    ran: dict[str, object] = {}
+
+    def fake_run(engine, args, **options):
+        ran.update(options, ephemeral=engine.store.ephemeral)
+        engine.close()
+        return 0
+
+    monkeypatch.setattr(commands, "_run", fake_run)
+    assert main(["run", agenda, "--ephemeral", "--simulate", "4", "--port", "0"]) == 0
+    assert ran == {"simulate": 4, "seed": None, "ephemeral": True}
+
+
+async def test_the_wifi_code_reaches_the_real_web_projector() -> None:
+    engine = make_engine()
+    app = served_app(engine, host="127.0.0.1", port=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await asyncio.wait_for(app.started.wait(), 10)
+        if not hasattr(app.server, "wifi_shown"):
+            pytest.skip("this server cannot show a Wi-Fi code yet")
+        await pilot.press("w", *"Home", "enter", *"secret", "enter")
+        assert app.server.wifi_shown
+        await pilot.press("w")
+        await pilot.click("#remove")
+        assert not app.server.wifi_shown

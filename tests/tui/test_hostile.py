@@ -7,6 +7,7 @@ even if the way in ever lets something through.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import re
 
@@ -92,6 +93,7 @@ async def test_hostile_text_through_the_server_shows_literally_on_both_screens(
     app = make_app(engine)
     app._start_server = serve  # the same app, with a real server on loopback
     async with app.run_test(size=(160, 50)) as pilot:
+        await asyncio.wait_for(app.started.wait(), 10)  # the server starts after the first frame
         assert app.server is not None
         engine.goto(engine.agenda.index_of("text"))
         engine.open_answering()

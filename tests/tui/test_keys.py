@@ -191,6 +191,67 @@ async def test_w_shows_a_wifi_code_on_the_projector(engine: Engine) -> None:
         assert app.wifi is None
 
 
+class FakeServer:
+    """What the app needs of a running participant server, and what it told it."""
+
+    join_url = "http://192.0.2.1:8000/j/123456"
+    local_url = "http://127.0.0.1:8000"
+    note = ""
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.wifi_calls: list[str | None] = []
+        self.fail = fail
+
+    def set_wifi(self, payload: str | None) -> None:
+        if self.fail:
+            raise RuntimeError("the projector page is gone")
+        self.wifi_calls.append(payload)
+
+    async def stop(self) -> None:
+        pass
+
+
+def served(engine: Engine, server: object):
+    from facilitate.tui.app import build_app
+
+    async def start(engine: Engine) -> object:
+        return server
+
+    return build_app(engine, start_server=start)
+
+
+async def test_the_wifi_code_reaches_the_web_projector_and_leaves_it(engine: Engine) -> None:
+    server = FakeServer()
+    app = served(engine, server)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.started.wait()
+        assert app.server is server
+        await pilot.press("w", *"Room 4", "enter", *"s3cret", "enter")
+        assert server.wifi_calls == ["WIFI:T:WPA;S:Room 4;P:s3cret;;"]
+        await pilot.press("w", "escape")  # cancelling changes nothing, here or there
+        assert server.wifi_calls == ["WIFI:T:WPA;S:Room 4;P:s3cret;;"]
+        await pilot.press("w")
+        await pilot.click("#remove")
+        assert server.wifi_calls == ["WIFI:T:WPA;S:Room 4;P:s3cret;;", None]
+
+
+async def test_a_server_without_wifi_or_failing_at_it_leaves_the_console_running(
+    engine: Engine,
+) -> None:
+    class OldServer(FakeServer):
+        set_wifi = None  # type: ignore[assignment]
+
+    for server in (OldServer(), FakeServer(fail=True)):
+        app = served(engine, server)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.started.wait()
+            await pilot.press("w", *"Room 4", "enter", "enter")
+            assert app.wifi is not None and app.is_running
+            await pilot.press("tab")
+            await pilot.pause(0.15)
+            assert app.screen.query_one("#wifi-qr", QRCode).display
+
+
 async def test_wifi_dialog_refuses_an_empty_name_and_escape_cancels(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
@@ -278,3 +339,19 @@ async def test_redraws_are_coalesced_however_fast_answers_arrive(engine: Engine)
         assert len(events) >= 800  # a join and an answer each
         assert redraws <= elapsed / 0.1 + 3
         assert "400 answers" in screen_text(app)
+
+
+async def test_where_two_codes_cannot_fit_the_join_code_wins(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w", *"Home", "enter", *"secret", "enter", "tab")
+        await pilot.pause(0.15)
+        join = app.screen.query_one("#join-qr", QRCode)
+        assert join.display and join.code_size(*join.size)
+        assert not app.screen.query_one("#wifi-qr", QRCode).display
+        text = screen_text(app)
+        assert "Wi-Fi: Home" in text and "make the window larger" not in text
+        assert app.join_url in text  # the address on one line, whole
+        await pilot.press("l")  # the room is locked: the Wi-Fi code takes the place
+        await pilot.pause(0.15)
+        assert app.screen.query_one("#wifi-qr", QRCode).display

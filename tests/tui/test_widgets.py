@@ -94,3 +94,71 @@ def test_codes_and_clocks_read_well() -> None:
     assert panels.short_clock(3725) == "1:02:05"
     assert panels.signed_clock(-90) == "−1:30"
     assert panels.signed_clock(0.2) == "±0:00"
+
+
+def drawn(view, width: int = 80) -> str:
+    console = Console(width=width, color_system=None)
+    with console.capture() as capture:
+        console.print(render_view(view))
+    return capture.get()
+
+
+def test_answer_counts_show_their_share_of_all_answers() -> None:
+    text = drawn((Bars([Bar("Yes", 3), Bar("No", 1)], unit="answers"),))
+    assert "3 75%" in text and "1 25%" in text
+
+
+def test_multiple_choice_shares_are_of_answers_not_of_picks() -> None:
+    # Four answers picked six times: "Tea" was in three of the four answers.
+    text = drawn(
+        (Bars([Bar("Tea", 3), Bar("Rest", 2), Bar("Walks", 1)], unit="answers", answers=4),)
+    )
+    assert "3 75%" in text and "2 50%" in text and "1 25%" in text
+
+
+@pytest.mark.parametrize(
+    "unit", ["points", "risk (likelihood x impact)", "use it or would try it", "strategies", ""]
+)
+def test_scores_and_marks_show_no_percentage(unit: str) -> None:
+    text = drawn((Bars([Bar("Smear campaign", 12.5), Bar("Office raid", 4)], unit=unit),))
+    assert "%" not in text.replace(unit, "")
+    assert "12.5" in text
+    if unit:
+        assert unit in text  # the numbers say what they are
+
+
+def test_every_core_type_reads_right() -> None:
+    from facilitate.activities.choice import ChoiceResult, MultipleChoice, MultipleChoiceConfig
+    from facilitate.activities.ranking import Ranking, RankingConfig, RankingResult
+
+    multi = MultipleChoice().view(
+        MultipleChoiceConfig(question="Q", options=("a", "b")), ChoiceResult(4, (4, 2))
+    )
+    text = drawn(multi)
+    assert "4 100%" in text and "2 50%" in text
+    ranking = Ranking().view(
+        RankingConfig(question="Q", options=("a", "b", "c")),
+        RankingResult(3, (5, 3, 1), ((2, 1, 0), (1, 1, 1), (0, 1, 2))),
+    )
+    text = drawn(ranking)
+    assert "%" not in text and "points" in text
+
+
+def test_the_widget_keeps_the_standard_quiet_zone() -> None:
+    from facilitate import qr
+    from facilitate.tui.widgets import qr as widget
+
+    assert widget.QUIET_ZONE == qr.QUIET_ZONE
+
+
+def test_the_first_frame_waits_for_no_server_qr_or_report_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import facilitate.tui.app, facilitate.tui.commands;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('aiohttp', 'qrcode')"
+        " or m.startswith(('facilitate.server.', 'facilitate.report.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -26,7 +26,7 @@ WORKSHOP_BINDINGS: list[BindingType] = [
     Binding("r", "toggle_reveal", "reveal"),
     Binding("tab,s", "switch", "switch", key_display="tab"),
     Binding("q", "quit_workshop", "quit"),
-    Binding("m", "moderate", "moderate"),
+    Binding("m", "moderate", "moderate", show=False),  # the hint and the queue say m
     Binding("plus,equals_sign", "extend(1)", "+1 min", key_display="+"),
     Binding("minus", "extend(-1)", "-1 min", key_display="-"),
     Binding("right_square_bracket", "extend(5)", "+5 min", key_display="]"),

@@ -56,30 +56,39 @@ class ProjectorScreen(WorkshopScreen):
         join_qr.set_data(app.join_url)
         join_qr.display = not compact and not engine.locked
         self.set_class(compact, "-compact")
-        self._size_join_column(compact, two_codes=app.wifi is not None)
+        both = self._size_join_column(compact, two_codes=app.wifi is not None and not engine.locked)
         self.query_one("#join-code", Static).update(self._code_text())
         self.query_one("#join-url", Static).update(line(app.join_url))
         wifi_qr = self.query_one("#wifi-qr", QRCode)
         wifi_qr.set_data(app.wifi.payload if app.wifi else "")
-        wifi_qr.display = app.wifi is not None and not compact
+        # Where only one code fits, it is the join code: the room can still join the
+        # network by its name, and the facilitator can take the join code down with l.
+        wifi_qr.display = app.wifi is not None and not compact and (both or engine.locked)
         caption = self.query_one("#wifi-caption", Static)
         caption.display = app.wifi is not None
         if app.wifi:
             caption.update(line(f"Wi-Fi: {app.wifi.ssid}", style="bold"))
 
-    def _size_join_column(self, compact: bool, *, two_codes: bool) -> None:
-        """Give the QR code(s) as many whole-module cells as the screen allows."""
+    def _size_join_column(self, compact: bool, *, two_codes: bool) -> bool:
+        """Give the QR code(s) as many whole-module cells as the screen allows.
+
+        Returns whether two codes fit one above the other.
+        """
         width, height = self.size
         column = self.query_one("#join")
+        # The URL is read on one line, never wrapped mid-address.
+        narrowest = max(COMPACT_JOIN_WIDTH, len(self.workshop.join_url) + 2)
         if compact:
-            column.styles.width = COMPACT_JOIN_WIDTH
-            return
-        room_height = height - 3 - (1 if two_codes else 0)
-        if two_codes:
-            room_height //= 2
+            column.styles.width = narrowest
+            return False
         qr = self.query_one("#join-qr", QRCode)
-        code = qr.code_size(int(width * MAX_QR_SHARE), room_height)
-        column.styles.width = max(COMPACT_JOIN_WIDTH, code.width + 2)
+        code = qr.code_size(int(width * MAX_QR_SHARE), (height - 4) // 2) if two_codes else None
+        both = bool(code)
+        if not both:
+            code = qr.code_size(int(width * MAX_QR_SHARE), height - 3 - (1 if two_codes else 0))
+        assert code is not None
+        column.styles.width = max(narrowest, code.width + 2)
+        return both
 
     def on_resize(self) -> None:
         self.workshop.mark_dirty()

@@ -22,7 +22,7 @@ STATE_LABELS = {
     OPEN: "open for answers",
     CLOSED: "closed",
     "revealed": "results revealed",
-    "talk": "no answering (talk)",
+    "talk": "no answering",
 }
 STATE_STYLES = {
     WAITING: "bold",
@@ -170,27 +170,39 @@ def status_bar(engine: Engine, join_url: str, note: str = "") -> Text:
 
 def item_heading(engine: Engine) -> Text:
     run = engine.current_run
-    return Text.assemble(
+    # One line whatever the width: the kind is cut before the title is.
+    heading = Text.assemble(
         (f"{engine.index + 1}/{len(engine.agenda.items)} ", "dim"),
         line(run.item.title, style="bold"),
         ("  ", ""),
         line(f"[{kind_title(engine, run)}]", style=SKY_BLUE),
     )
+    heading.no_wrap = True
+    heading.overflow = "ellipsis"
+    return heading
 
 
 def item_state(engine: Engine) -> Text:
     run = engine.current_run
     state = state_of(run)
+    # One fact a line, so nothing wraps mid-phrase beside the timer on a narrow console.
     text = Text.assemble((STATE_LABELS.get(state, state), STATE_STYLES.get(state, "")))
     if run.item.activity is not None:
         k = engine.agenda.k_for(run.item)
-        text.append(f"   {run.count} answers", style="bold")
-        text.append(f" (k = {k})")
+        text.append("\n")
+        text.append(plural(run.count, "answer"), style="bold")
+        text.append(f"  k = {k}", style="dim")
         pending = len(engine.pending(run.item.id))
         if pending:
-            text.append(f"   {pending} to moderate", style=f"bold {ORANGE}")
-    text.append(f"   {engine.joined} joined")
+            text.append(f"\n{pending} to moderate", style=f"bold {ORANGE}")
+    text.append(f"\n{engine.joined} joined")
+    text.no_wrap = True
+    text.overflow = "ellipsis"
     return text
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def hint(engine: Engine, *, simulated: int = 0) -> Text:

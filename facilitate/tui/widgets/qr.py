@@ -8,6 +8,7 @@ cannot invert the code.
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -16,10 +17,12 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from facilitate.qr import QUIET_ZONE, qr_matrix
+TOO_SMALL = "(make the window larger to show the QR code)"
 
 DARK = "#000000"
 LIGHT = "#ffffff"
+QUIET_ZONE = 4
+"""Modules of light border around the code, as :data:`facilitate.qr.QUIET_ZONE`."""
 SMALLEST_QUIET_ZONE = 2
 """When space is short, a narrower quiet zone still scans on the phones we tried."""
 
@@ -37,6 +40,9 @@ _GLYPHS = {
 
 @lru_cache(maxsize=16)
 def _matrix(data: str, border: int) -> tuple[tuple[bool, ...], ...]:
+    # The QR library is loaded on the first code drawn, not before the console's first frame.
+    from facilitate.qr import qr_matrix
+
     return tuple(tuple(row) for row in qr_matrix(data, border=border))
 
 
@@ -111,11 +117,11 @@ class QRCode(Widget):
         width, height = self.size
         background = self.rich_style
         if not strips:
-            if y == height // 2 and self._data:
-                note = "(make the window larger to show the QR code)"
-                return Strip([Segment(note[:width], background)]).extend_cell_length(
-                    width, background
-                )
+            note = textwrap.wrap(TOO_SMALL, max(1, width)) if self._data else []
+            index = y - (height - len(note)) // 2
+            if 0 <= index < len(note):
+                text = note[index][:width].center(width)
+                return Strip([Segment(text, background)], width)
             return Strip.blank(width, background)
         top = max(0, (height - len(strips)) // 2)
         index = y - top
