@@ -398,11 +398,11 @@ class Engine:
     def is_member(self, token: str | None) -> bool:
         if token in self._members:
             return True
-        if not anonymity.token_is_valid(self.secret, token):
+        if token is None or not anonymity.token_is_valid(self.secret, token):
             return False
         if len(self._members) >= 100_000:
             self._members.clear()
-        self._members.add(token)  # type: ignore[arg-type]  # valid, so a str
+        self._members.add(token)
         return True
 
     def code_matches(self, code: str) -> bool:

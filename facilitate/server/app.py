@@ -801,7 +801,7 @@ def control_part(state: ServerState, request: web.Request) -> str:
     moderation = "".join(
         f'<li><span class="text">“{esc(p.text)}” ×{p.count}</span>'
         f"{_button(base, 'approve', 'Approve', item=item_id, id=p.id)}"
-        f"{_button(base, 'reject', 'Reject', item=item_id, id=p.id)}</li>"
+        f"{_button(base, 'reject', 'Reject', css='no', item=item_id, id=p.id)}</li>"
         for item_id, p in pending
     )
     return (

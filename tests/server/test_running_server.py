@@ -14,10 +14,15 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from server_helpers import AGENDA, EveryFieldPlugin
 
+from facilitate.agenda import loads_agenda
 from facilitate.engine import Engine
+from facilitate.plugins import Plugins
+from facilitate.qr import wifi_qr_payload
 from facilitate.server import lan_address, start_server
 from facilitate.server.simulate import simulate_participants
+from facilitate.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FACILITATE = str(Path(sys.executable).parent / "facilitate")
@@ -227,13 +232,6 @@ def test_serve_on_a_busy_port_says_so_and_leaves_no_session() -> None:
 async def test_set_wifi_shows_a_wifi_code_live_and_keeps_the_password_off_disk_and_logs(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from server_helpers import AGENDA, EveryFieldPlugin
-
-    from facilitate.agenda import loads_agenda
-    from facilitate.plugins import Plugins
-    from facilitate.qr import wifi_qr_payload
-    from facilitate.store import Store
-
     caplog.set_level(logging.DEBUG)
     plugins = Plugins(extra=[EveryFieldPlugin()])
     store = Store.create(directory=tmp_path)
