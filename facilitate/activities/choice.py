@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -101,6 +101,10 @@ class SingleChoice(ActivityType[SingleChoiceConfig, ChoiceResult]):
     """Pick one option."""
 
     kind = "choice"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "Which topic should we start with?",
+        "options": ["Digital security", "Well-being", "Protection networks"],
+    }
     title = "Single choice"
     Config = SingleChoiceConfig
 
@@ -137,6 +141,11 @@ class MultipleChoice(ActivityType[MultipleChoiceConfig, ChoiceResult]):
     """Pick several options, between ``min`` and ``max``."""
 
     kind = "multi"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "Which of these do you already do?",
+        "options": ["Lock my phone", "Back up my files", "Check in with someone after a trip"],
+        "max": 2,
+    }
     title = "Multiple choice"
     Config = MultipleChoiceConfig
 

@@ -9,7 +9,7 @@ does not reveal who wrote first.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -99,6 +99,10 @@ class FreeText(ActivityType[TextConfig, TextResult]):
     """Write a short answer in your own words; moderated unless ``moderate = false``."""
 
     kind = "text"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "What helps you feel safe in your work?",
+        "max_length": 200,
+    }
     title = "Open text"
     Config = TextConfig
 

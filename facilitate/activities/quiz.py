@@ -7,7 +7,7 @@ stays hidden while people answer and appears, marked, on demand.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -98,6 +98,11 @@ class Quiz(ActivityType[QuizConfig, QuizResult]):
     """Pick the right option; the reveal marks it and says how many found it."""
 
     kind = "quiz"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "Which of these can be a sign of stalkerware on a phone?",
+        "options": ["The battery drains fast", "The screen is cracked", "The ringtone changed"],
+        "correct": "The battery drains fast",
+    }
     title = "Quiz question"
     Config = QuizConfig
 

@@ -8,7 +8,7 @@ put first, which suits "what should we work on first?" questions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -99,6 +99,10 @@ class Ranking(ActivityType[RankingConfig, RankingResult]):
     """Put every option in order, first to last; options are scored by Borda count."""
 
     kind = "ranking"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "Which should our organisation work on first?",
+        "options": ["A security plan", "Safe communication", "Rest and care"],
+    }
     title = "Ranking"
     Config = RankingConfig
 

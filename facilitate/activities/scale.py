@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -136,6 +136,12 @@ class Scale(ActivityType[ScaleConfig, ScaleResult]):
     """Choose one point on a scale from ``min`` to ``max``, with labels for the points."""
 
     kind = "scale"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "How are you arriving today?",
+        "min": 1,
+        "max": 5,
+        "labels": ["Exhausted", "Full of energy"],
+    }
     title = "Scale (Likert)"
     Config = ScaleConfig
 

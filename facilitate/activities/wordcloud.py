@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -165,6 +165,9 @@ class WordCloud(ActivityType[WordCloudConfig, WordsResult]):
     """Give one to ``max_words`` words; the room sees the most given ones, sized by count."""
 
     kind = "wordcloud"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "In one to three words: what does feeling safe mean to you?",
+    }
     title = "Word cloud"
     Config = WordCloudConfig
 

@@ -8,7 +8,7 @@ are shown as a spread per area; the gaps, moderated like any free text, go to th
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -145,6 +145,9 @@ class DueDiligence(ActivityType[DueDiligenceConfig, DueDiligenceResult]):
     """Rate the State on the 5 Ps and name the most urgent gap in each."""
 
     kind = "duediligence"
+    example: ClassVar[dict[str, Any] | None] = {
+        "question": "How well does the State act on violence against women where you work?",
+    }
     title = "Due diligence: the 5 Ps"
     Config = DueDiligenceConfig
 

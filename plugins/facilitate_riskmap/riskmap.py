@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from attrs import frozen
 
@@ -287,6 +287,10 @@ class RiskMap(ActivityType[RiskMapConfig, RiskMapResult]):
     """Rate threats by likelihood and impact; see them on a heat map, ranked by risk."""
 
     kind = "riskmap"
+    example: ClassVar[dict[str, Any] | None] = {
+        "threats": ["Smear campaign online", "Phone seized at a checkpoint", "Office break-in"],
+        "capacities": True,
+    }
     title = "Risk map (likelihood x impact)"
     Config = RiskMapConfig
 
