@@ -261,9 +261,15 @@ def _heatmap(block: Heatmap, width: int) -> RenderableType:
         overflow="ellipsis",
         width=label_width,
     )
-    for label in block.column_labels:
+    # Column labels that do not fit become numbers, spelled out in a legend underneath.
+    numbered = any(len(one_line(label)) > cell_width for label in block.column_labels)
+    for number, label in enumerate(block.column_labels, start=1):
         table.add_column(
-            line(label), justify="center", no_wrap=True, overflow="ellipsis", width=cell_width
+            str(number) if numbered else line(label),
+            justify="center",
+            no_wrap=True,
+            overflow="ellipsis",
+            width=cell_width,
         )
     peak = max((c for row in block.cells for c in row), default=0) or 1
     for label, row in zip(block.row_labels, block.cells, strict=False):
@@ -273,7 +279,21 @@ def _heatmap(block: Heatmap, width: int) -> RenderableType:
             ink = "#000000" if RAMP.index(shade) < 3 else "#ffffff"
             cells.append(Text(f" {count} ", style=f"bold {ink} on {shade}"))
         table.add_row(line(label), *cells)
-    return table
+    if not numbered:
+        return table
+    legend = Text(style="dim")
+    for number, label in enumerate(block.column_labels, start=1):
+        if number > 1:
+            legend.append("  ")
+        legend.append(f"{number} ")
+        legend.append(line(_without_number(one_line(label), number)))
+    return Group(table, legend)
+
+
+def _without_number(label: str, number: int) -> str:
+    """"1 Very unlikely" -> "Very unlikely", so the legend does not say "1 1 Very ..."."""
+    prefix = f"{number} "
+    return label[len(prefix) :] if label.startswith(prefix) else label
 
 
 class WordsRenderable:
