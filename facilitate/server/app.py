@@ -610,16 +610,26 @@ def _facilitator(request: web.Request) -> Engine:
     return engine
 
 
-def _status_line(engine: Engine) -> str:
+ENGLISH = Translator("en")
+"""The facilitator's control page speaks English whatever the agenda's language."""
+
+
+def room_words(engine: Engine) -> Translator:
+    """The projector page's words, in the agenda's language: they are for the room."""
+    return Translator(engine.agenda.language)
+
+
+def _status_line(engine: Engine, t: Translator = ENGLISH) -> str:
     run = engine.current_run
-    parts = [f"Item {engine.index + 1} of {len(engine.agenda.items)}"]
+    parts = [t("screen_item_of", number=engine.index + 1, total=len(engine.agenda.items))]
     if run.item.activity is not None:
-        phase = {"waiting": "not open yet", "open": "answering open", "closed": "answering closed"}
-        parts.append(phase.get(run.phase, run.phase))
-        parts.append(f"{run.count} answer{'s' if run.count != 1 else ''}")
-    parts.append(f"{engine.joined} joined")
+        phase = {"waiting": "screen_not_open", "open": "screen_open", "closed": "screen_closed"}
+        parts.append(t(phase[run.phase]) if run.phase in phase else run.phase)
+        plural = "screen_answers_one" if run.count == 1 else "screen_answers_other"
+        parts.append(t(plural, count=run.count))
+    parts.append(t("screen_joined", count=engine.joined))
     if engine.locked:
-        parts.append("room locked")
+        parts.append(t("screen_locked"))
     return " · ".join(parts)
 
 
@@ -628,12 +638,12 @@ def _timer_html(engine: Engine) -> str:
     remaining = timer.remaining
     css = "timer over" if remaining < 0 else "timer"
     return (
-        f'<p id="timer" class="{css}" data-remaining="{remaining:.1f}"'
+        f'<p id="timer" class="{css}" dir="ltr" data-remaining="{remaining:.1f}"'
         f' data-running="{1 if timer.running else 0}">{format_clock(remaining)}</p>'
     )
 
 
-def _results_html(engine: Engine) -> str:
+def _results_html(engine: Engine, t: Translator) -> str:
     run = engine.current_run
     item = run.item
     if item.activity is None:
@@ -644,16 +654,20 @@ def _results_html(engine: Engine) -> str:
         prompt = ""
     out = f'<p class="prompt">{esc(prompt)}</p>' if prompt else ""
     if run.error:
-        return out + '<p class="note">This activity has a problem; see the console.</p>'
+        return out + _note(t("screen_problem"))
     view = engine.public_view(item.id)
     if view is not None:
         return out + pages.view_html(view)
     k = engine.agenda.k_for(item)
     if not run.revealed:
-        return out + '<p class="note">Results are shown once revealed.</p>'
+        return out + _note(t("screen_results_once_revealed"))
     if run.count < k:
-        return out + f'<p class="note">Results appear after at least {k} answers.</p>'
-    return out + '<p class="note">These results stay off the projector.</p>'
+        return out + _note(t("screen_results_after_answers", k=k))
+    return out + _note(t("screen_results_off"))
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{esc(text)}</p>'
 
 
 def _wifi_network(payload: str) -> str:
@@ -673,33 +687,38 @@ def _wifi_network(payload: str) -> str:
     return next((f[2:] for f in fields if f.startswith("S:")), "")
 
 
-def _join_html(state: ServerState, request: web.Request) -> str:
+def _join_html(state: ServerState, request: web.Request, t: Translator) -> str:
     engine = state.engine
     url = state.join_url(f"{request.scheme}://{request.host}")
     wifi = ""
+    wifi_word, join_word = t("screen_wifi"), t("screen_join")
     if state.wifi_payload:
         network = _wifi_network(state.wifi_payload)
         wifi = (
-            f'<div class="wifi">{qr_svg(state.wifi_payload, title="Wi-Fi")}'
-            f'<p class="wifilabel">1. Wi-Fi</p><p class="url">{esc(network)}</p></div>'
+            f'<div class="wifi">{qr_svg(state.wifi_payload, title=wifi_word)}'
+            f'<p class="wifilabel">1. {esc(wifi_word)}</p>'
+            f'<p class="url" dir="auto">{esc(network)}</p></div>'
         )
-    locked = '<p class="note">The room is locked.</p>' if engine.locked else ""
-    join_label = '<p class="wifilabel">2. Join</p>' if wifi else ""
+    locked = _note(t("screen_room_locked")) if engine.locked else ""
+    join_label = f'<p class="wifilabel">2. {esc(join_word)}</p>' if wifi else ""
     box = "joinbox two" if wifi else "joinbox"
     return (
-        f'<aside class="{box}">{wifi}<div class="joinqr">{qr_svg(url, title="Join")}{join_label}'
-        f'<p class="code">{esc(engine.join_code)}</p><p class="url">{esc(url)}</p>'
+        f'<aside class="{box}">{wifi}<div class="joinqr">{qr_svg(url, title=join_word)}'
+        f"{join_label}"
+        f'<p class="code" dir="ltr">{esc(engine.join_code)}</p>'
+        f'<p class="url" dir="ltr">{esc(url)}</p>'
         f"{locked}</div></aside>"
     )
 
 
 def screen_part(state: ServerState, request: web.Request) -> str:
     engine = state.engine
+    t = room_words(engine)
     return (
         f'<div class="top"><h1>{esc(engine.current.title)}</h1>{_timer_html(engine)}</div>'
-        f'<div class="cols"><section class="results">{_results_html(engine)}</section>'
-        f"{_join_html(state, request)}</div>"
-        f'<p class="status">{esc(_status_line(engine))}</p>'
+        f'<div class="cols"><section class="results">{_results_html(engine, t)}</section>'
+        f"{_join_html(state, request, t)}</div>"
+        f'<p class="status">{esc(_status_line(engine, t))}</p>'
     )
 
 
@@ -709,7 +728,13 @@ async def screen(request: web.Request) -> web.Response:
     body = screen_part(state_of(request), request)
     return html(
         request,
-        pages.facilitator_frame(engine.agenda.title, body, script="screen.js", data={"base": base}),
+        pages.facilitator_frame(
+            engine.agenda.title,
+            body,
+            script="screen.js",
+            data={"base": base},
+            language=room_words(engine).language,
+        ),
     )
 
 

@@ -1,9 +1,11 @@
-"""The participant page's own words in every language it speaks, and how one is chosen.
+"""The participant page's and the projector's own words in every language they speak.
 
 Questions and options come from the agenda, in the agenda's language; everything the
 page itself says (buttons, confirmations, errors) comes from here. A language is picked
 from the ``lang`` query parameter or cookie (set by the visible switch), then the
-browser's ``Accept-Language``, then the agenda's language, then English.
+browser's ``Accept-Language``, then the agenda's language, then English. What the room
+sees on the projector (the ``screen_`` words, on the terminal and the web projector page)
+follows the agenda's language alone. Plain tables, no aiohttp: the terminal UI reads them.
 """
 
 from __future__ import annotations
@@ -71,6 +73,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_points_total": "Please share out exactly {total} points.",
         "err_closed": "This question is not open for answers right now.",
         "err_invalid": "This answer could not be accepted.",
+        # The projector's own words, for the room (the console stays English).
+        "screen_answer_now": "Answer now on your phone",
+        "screen_answering_closed": "Answering is closed",
+        "screen_results_after_people": "Results appear once {k} people have answered.",
+        "screen_results_private": "The results of this item stay private.",
+        "screen_results_once_revealed": "Results are shown once revealed.",
+        "screen_results_after_answers": "Results appear after at least {k} answers.",
+        "screen_results_off": "These results stay off the projector.",
+        "screen_problem": "This activity has a problem; see the console.",
+        "screen_closed_to_phones": "The room is closed to new phones",
+        "screen_room_locked": "The room is locked.",
+        "screen_join_code": "join code",
+        "screen_join": "Join",
+        "screen_wifi": "Wi-Fi",
+        "screen_item_of": "Item {number} of {total}",
+        "screen_not_open": "not open yet",
+        "screen_open": "answering open",
+        "screen_closed": "answering closed",
+        "screen_answers_one": "{count} answer",
+        "screen_answers_other": "{count} answers",
+        "screen_joined": "{count} joined",
+        "screen_locked": "room locked",
+        "screen_timer_over": "OVER TIME",
+        "screen_timer_last_minutes": "last minutes",
+        "screen_timer_running": "running",
+        "screen_timer_paused": "paused",
     },
     "es": {
         "title": "Formulario",
@@ -123,6 +151,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_points_total": "Reparte exactamente {total} puntos, por favor.",
         "err_closed": "Esta pregunta no admite respuestas ahora.",
         "err_invalid": "No se pudo aceptar esta respuesta.",
+        # The projector's own words, for the room (the console stays English).
+        "screen_answer_now": "Responde ahora en tu teléfono",
+        "screen_answering_closed": "Las respuestas están cerradas",
+        "screen_results_after_people": "Los resultados aparecen cuando respondan {k} personas.",
+        "screen_results_private": "Los resultados de este punto se mantienen privados.",
+        "screen_results_once_revealed": "Los resultados se muestran cuando se revelan.",
+        "screen_results_after_answers": "Los resultados aparecen a partir de {k} respuestas.",
+        "screen_results_off": "Estos resultados no se proyectan.",
+        "screen_problem": "Esta actividad tiene un problema; revisa la consola.",
+        "screen_closed_to_phones": "La sala está cerrada a nuevos teléfonos",
+        "screen_room_locked": "La sala está cerrada.",
+        "screen_join_code": "código para entrar",
+        "screen_join": "Entrar",
+        "screen_wifi": "Wi-Fi",
+        "screen_item_of": "Punto {number} de {total}",
+        "screen_not_open": "todavía sin abrir",
+        "screen_open": "respuestas abiertas",
+        "screen_closed": "respuestas cerradas",
+        "screen_answers_one": "{count} respuesta",
+        "screen_answers_other": "{count} respuestas",
+        "screen_joined": "{count} conectados",
+        "screen_locked": "sala cerrada",
+        "screen_timer_over": "TIEMPO CUMPLIDO",
+        "screen_timer_last_minutes": "últimos minutos",
+        "screen_timer_running": "en marcha",
+        "screen_timer_paused": "en pausa",
     },
     "fr": {
         "title": "Formulaire",
@@ -175,6 +229,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_points_total": "Merci de répartir exactement {total} points.",
         "err_closed": "Cette question n'accepte pas de réponses pour le moment.",
         "err_invalid": "Cette réponse n'a pas pu être acceptée.",
+        # The projector's own words, for the room (the console stays English).
+        "screen_answer_now": "Répondez maintenant sur votre téléphone",
+        "screen_answering_closed": "Les réponses sont closes",
+        "screen_results_after_people": "Les résultats s'affichent quand {k} personnes ont répondu.",
+        "screen_results_private": "Les résultats de ce point restent privés.",
+        "screen_results_once_revealed": "Les résultats s'affichent une fois dévoilés.",
+        "screen_results_after_answers": "Les résultats s'affichent à partir de {k} réponses.",
+        "screen_results_off": "Ces résultats ne sont pas projetés.",
+        "screen_problem": "Cette activité a un problème ; voir la console.",
+        "screen_closed_to_phones": "La salle est fermée aux nouveaux téléphones",
+        "screen_room_locked": "La salle est fermée.",
+        "screen_join_code": "code d'accès",
+        "screen_join": "Entrer",
+        "screen_wifi": "Wi-Fi",
+        "screen_item_of": "Point {number} sur {total}",
+        "screen_not_open": "pas encore ouvert",
+        "screen_open": "réponses ouvertes",
+        "screen_closed": "réponses closes",
+        "screen_answers_one": "{count} réponse",
+        "screen_answers_other": "{count} réponses",
+        "screen_joined": "{count} connectés",
+        "screen_locked": "salle fermée",
+        "screen_timer_over": "TEMPS DÉPASSÉ",
+        "screen_timer_last_minutes": "dernières minutes",
+        "screen_timer_running": "en cours",
+        "screen_timer_paused": "en pause",
     },
     "ar": {
         "title": "نموذج",
@@ -227,6 +307,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_points_total": "يرجى توزيع {total} نقطة بالضبط.",
         "err_closed": "هذا السؤال لا يقبل إجابات الآن.",
         "err_invalid": "تعذّر قبول هذه الإجابة.",
+        # The projector's own words, for the room (the console stays English).
+        "screen_answer_now": "أجيبي الآن من هاتفك",
+        "screen_answering_closed": "أُغلق باب الإجابة",
+        "screen_results_after_people": "تظهر النتائج عندما يصل عدد المجيبات إلى {k}.",
+        "screen_results_private": "نتائج هذه الفقرة تبقى خاصة.",
+        "screen_results_once_revealed": "تظهر النتائج عند كشفها.",
+        "screen_results_after_answers": "تظهر النتائج عندما يصل عدد الإجابات إلى {k} على الأقل.",
+        "screen_results_off": "هذه النتائج لا تُعرض على الشاشة.",
+        "screen_problem": "في هذا النشاط مشكلة؛ راجعي شاشة التحكم.",
+        "screen_closed_to_phones": "الغرفة مغلقة أمام الهواتف الجديدة",
+        "screen_room_locked": "الغرفة مغلقة.",
+        "screen_join_code": "رمز الدخول",
+        "screen_join": "الدخول",
+        "screen_wifi": "واي فاي",
+        "screen_item_of": "الفقرة {number} من {total}",
+        "screen_not_open": "لم تُفتح بعد",
+        "screen_open": "الإجابة مفتوحة",
+        "screen_closed": "الإجابة مغلقة",
+        "screen_answers_one": "الإجابات: {count}",
+        "screen_answers_other": "الإجابات: {count}",
+        "screen_joined": "المنضمّات: {count}",
+        "screen_locked": "الغرفة مقفلة",
+        "screen_timer_over": "انتهى الوقت",
+        "screen_timer_last_minutes": "الدقائق الأخيرة",
+        "screen_timer_running": "الوقت يجري",
+        "screen_timer_paused": "متوقف مؤقتاً",
     },
     "id": {
         "title": "Formulir",
@@ -279,6 +385,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err_points_total": "Mohon bagikan tepat {total} poin.",
         "err_closed": "Pertanyaan ini sedang tidak menerima jawaban.",
         "err_invalid": "Jawaban ini tidak dapat diterima.",
+        # The projector's own words, for the room (the console stays English).
+        "screen_answer_now": "Jawab sekarang di ponsel Anda",
+        "screen_answering_closed": "Waktu menjawab sudah ditutup",
+        "screen_results_after_people": "Hasil muncul setelah {k} orang menjawab.",
+        "screen_results_private": "Hasil butir ini tetap rahasia.",
+        "screen_results_once_revealed": "Hasil ditampilkan setelah dibuka.",
+        "screen_results_after_answers": "Hasil muncul setelah ada paling sedikit {k} jawaban.",
+        "screen_results_off": "Hasil ini tidak ditampilkan di layar.",
+        "screen_problem": "Aktivitas ini bermasalah; lihat konsol.",
+        "screen_closed_to_phones": "Ruangan tertutup untuk ponsel baru",
+        "screen_room_locked": "Ruangan dikunci.",
+        "screen_join_code": "kode masuk",
+        "screen_join": "Masuk",
+        "screen_wifi": "Wi-Fi",
+        "screen_item_of": "Butir {number} dari {total}",
+        "screen_not_open": "belum dibuka",
+        "screen_open": "menjawab dibuka",
+        "screen_closed": "menjawab ditutup",
+        "screen_answers_one": "{count} jawaban",
+        "screen_answers_other": "{count} jawaban",
+        "screen_joined": "{count} bergabung",
+        "screen_locked": "ruangan dikunci",
+        "screen_timer_over": "WAKTU HABIS",
+        "screen_timer_last_minutes": "menit terakhir",
+        "screen_timer_running": "berjalan",
+        "screen_timer_paused": "dijeda",
     },
 }
 
@@ -289,6 +421,7 @@ class Translator:
     """The page's words in one language; missing words fall back to English."""
 
     def __init__(self, language: str) -> None:
+        language = primary_language(language)
         self.language = language if language in MESSAGES else DEFAULT_LANGUAGE
         self._messages = MESSAGES[self.language]
 
@@ -302,6 +435,11 @@ class Translator:
             return text.format(**params) if params else text
         except (KeyError, IndexError, ValueError):
             return text
+
+
+def primary_language(tag: str) -> str:
+    """``"es-MX"`` → ``"es"``: the tables are per language, not per region."""
+    return tag.split("-")[0].strip().lower()
 
 
 def parse_accept_language(header: str) -> list[str]:
@@ -339,6 +477,7 @@ def choose_language(
     for tag in parse_accept_language(accept_language or ""):
         if tag in MESSAGES:
             return tag
+    default = primary_language(default)
     return default if default in MESSAGES else DEFAULT_LANGUAGE
 
 

@@ -510,10 +510,15 @@ def view_html(blocks: Iterable[views.Block]) -> str:
 # -- facilitator pages ------------------------------------------------------------
 
 
-def facilitator_frame(title: str, body: str, *, script: str, data: Mapping[str, str]) -> str:
+def facilitator_frame(
+    title: str, body: str, *, script: str, data: Mapping[str, str], language: str = "en"
+) -> str:
+    """A facilitator page; the projector's is in the agenda's ``language`` (for the room)."""
     attributes = "".join(f' data-{key}="{esc(value)}"' for key, value in data.items())
+    direction = Translator(language).direction
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{esc(language)}" dir="{direction}"><head>'
+        '<meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<meta name="referrer" content="no-referrer"><title>{esc(title)}</title>'
         '<link rel="stylesheet" href="/s/p.css"><link rel="stylesheet" href="/s/screen.css">'

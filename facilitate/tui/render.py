@@ -291,7 +291,7 @@ def _heatmap(block: Heatmap, width: int) -> RenderableType:
 
 
 def _without_number(label: str, number: int) -> str:
-    """"1 Very unlikely" -> "Very unlikely", so the legend does not say "1 1 Very ..."."""
+    """ "1 Very unlikely" -> "Very unlikely", so the legend does not say "1 1 Very ..."."""
     prefix = f"{number} "
     return label[len(prefix) :] if label.startswith(prefix) else label
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,6 +12,9 @@ from textual.widgets import Static
 from facilitate.tui.render import line
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.widgets import BigTimer, QRCode, panels
+
+if TYPE_CHECKING:
+    from facilitate.server.i18n import Translator
 
 MAX_QR_SHARE = 0.6
 """The join column may take this share of the width; the rest is the item and results."""
@@ -43,7 +48,10 @@ class ProjectorScreen(WorkshopScreen):
         engine = app.engine
         run = engine.current_run
         timer = run.timer
-        self.query_one(BigTimer).show(timer.remaining, running=timer.running, started=timer.started)
+        big_timer = self.query_one(BigTimer)
+        if not big_timer.words:
+            big_timer.words = timer_words(panels.room_words(engine))
+        big_timer.show(timer.remaining, running=timer.running, started=timer.started)
         if not full:
             return
         self.query_one("#projector-title", Static).update(line(run.item.title, style="bold"))
@@ -67,7 +75,8 @@ class ProjectorScreen(WorkshopScreen):
         caption = self.query_one("#wifi-caption", Static)
         caption.display = app.wifi is not None
         if app.wifi:
-            caption.update(line(f"Wi-Fi: {app.wifi.ssid}", style="bold"))
+            wifi = panels.room_words(engine)("screen_wifi")
+            caption.update(line(f"{wifi}: {app.wifi.ssid}", style="bold"))
 
     def _size_join_column(self, compact: bool, *, two_codes: bool) -> bool:
         """Give the QR code(s) as many whole-module cells as the screen allows.
@@ -95,6 +104,19 @@ class ProjectorScreen(WorkshopScreen):
 
     def _code_text(self) -> Text:
         engine = self.workshop.engine
+        t = panels.room_words(engine)
         if engine.locked:
-            return Text("The room is closed to new phones", style="bold")
-        return Text.assemble(("join code ", ""), (panels.format_code(engine.join_code), "bold"))
+            return Text(t("screen_closed_to_phones"), style="bold")
+        return Text.assemble(
+            (t("screen_join_code") + " ", ""), (panels.format_code(engine.join_code), "bold")
+        )
+
+
+def timer_words(t: Translator) -> dict[str, str]:
+    """The room timer's captions in the projector's language, by their English words."""
+    return {
+        "OVER TIME": t("screen_timer_over"),
+        "last minutes": t("screen_timer_last_minutes"),
+        "running": t("screen_timer_running"),
+        "paused": t("screen_timer_paused"),
+    }

@@ -8,7 +8,7 @@ through the same safe path as participant text: nothing here is ever markup.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,6 +16,9 @@ from rich.text import Text
 
 from facilitate.engine import CLOSED, OPEN, WAITING, Engine, ItemRun, PluginError
 from facilitate.tui.render import GREEN, ORANGE, SKY_BLUE, VERMILLION, line, plain, render_view
+
+if TYPE_CHECKING:
+    from facilitate.server.i18n import Translator
 
 STATE_LABELS = {
     WAITING: "waiting",
@@ -304,15 +307,24 @@ def reflow(text: str) -> str:
     return "\n\n".join(paragraphs)
 
 
+def room_words(engine: Engine) -> Translator:
+    """The projector's words in the agenda's language (the console's stay English)."""
+    # Plain tables, no aiohttp; imported here so that importing the UI loads no server module.
+    from facilitate.server.i18n import Translator
+
+    return Translator(engine.agenda.language)
+
+
 def room_line(engine: Engine) -> Text:
     """What the room is asked to do now, on the projector."""
     run = engine.current_run
     if run.item.activity is None or run.error:
         return Text("")
+    t = room_words(engine)
     if run.phase == OPEN:
-        return Text("Answer now on your phone", style=f"bold {GREEN}")
+        return Text(t("screen_answer_now"), style=f"bold {GREEN}")
     if run.phase == CLOSED and not run.revealed:
-        return Text("Answering is closed", style=f"bold {ORANGE}")
+        return Text(t("screen_answering_closed"), style=f"bold {ORANGE}")
     return Text("")
 
 
@@ -323,8 +335,9 @@ def projector_result(engine: Engine) -> RenderableType:
         return Text("")
     view = engine.public_view(run.item.id)
     if view is None:
+        t = room_words(engine)
         if not engine.enough_answers(run.item.id):
             k = engine.agenda.k_for(run.item)
-            return Text(f"Results appear once {k} people have answered.", style="italic")
-        return Text("The results of this item stay private.", style="italic")
+            return Text(t("screen_results_after_people", k=k), style="italic")
+        return Text(t("screen_results_private"), style="italic")
     return render_view(view, big=True)

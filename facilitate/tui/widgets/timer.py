@@ -28,6 +28,8 @@ class BigTimer(Vertical):
         super().__init__(id=id, classes=classes)
         self.room = room
         """Captions for the room: no key hints."""
+        self.words: dict[str, str] = {}
+        """The captions in another language, by their English words (the projector's)."""
         self._shown: tuple[str, str] | None = None
 
     def compose(self) -> ComposeResult:
@@ -37,14 +39,16 @@ class BigTimer(Vertical):
     def show(self, remaining: float, *, running: bool, started: bool) -> bool:
         """Show the time; returns whether what is shown changed."""
         digits = format_clock(remaining)
+        word = self._word
+        paused = "" if running else " · " + word("paused")
         if remaining < 0:
-            state, caption = "over", "OVER TIME" + ("" if running else " · paused")
+            state, caption = "over", word("OVER TIME") + paused
         elif remaining <= WARNING_SECONDS and started:
-            state, caption = "warning", "last minutes" + ("" if running else " · paused")
+            state, caption = "warning", word("last minutes") + paused
         elif running:
-            state, caption = "running", "running"
+            state, caption = "running", word("running")
         else:
-            state, caption = "paused", "paused" if started else "not started"
+            state, caption = "paused", word("paused") if started else "not started"
             if self.room and not started:
                 caption = ""
             elif not started:
@@ -57,3 +61,6 @@ class BigTimer(Vertical):
         for name in ("over", "warning", "running", "paused"):
             self.set_class(name == state, f"-{name}")
         return True
+
+    def _word(self, english: str) -> str:
+        return self.words.get(english, english)
