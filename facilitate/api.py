@@ -30,7 +30,13 @@ from facilitate.forms import (
     TextField,
 )
 from facilitate.hookspecs import hookimpl
-from facilitate.text import clean_text, one_line, strip_controls
+from facilitate.text import (
+    clean_text,
+    for_language,
+    one_line,
+    primary_language,
+    strip_controls,
+)
 from facilitate.views import (
     Bar,
     Bars,
@@ -81,8 +87,10 @@ __all__ = [
     "Words",
     "build_config",
     "clean_text",
+    "for_language",
     "hookimpl",
     "one_line",
+    "primary_language",
     "setting",
     "strip_controls",
     "unordered",

@@ -542,7 +542,7 @@ class Engine:
             except PluginError:
                 run.tally = None
         self._publish(events.AnswersChanged(run.item.id, run.count))
-        if value is not None and self._texts(run, value):
+        if any(v is not None and self._texts(run, v) for v in (old, value)):
             self._publish(events.ModerationChanged(run.item.id, len(self.pending(run.item.id))))
 
     # -- tallies and results ---------------------------------------------------

@@ -228,17 +228,11 @@ class Store:
             self._db.execute("INSERT INTO log (kind, data) VALUES (?, ?)", args)
         elif op == "meta":
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", args)
-        elif op == "answer":
-            item_id, pseudonym, value = args
-            if value is None:
-                self._db.execute(
-                    "DELETE FROM answers WHERE item_id = ? AND pseudonym = ?", (item_id, pseudonym)
-                )
-            else:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO answers (item_id, pseudonym, value) VALUES (?, ?, ?)",
-                    (item_id, pseudonym, value),
-                )
+        elif op == "answer":  # a retraction; stored answers go through _store_answers
+            item_id, pseudonym, _ = args
+            self._db.execute(
+                "DELETE FROM answers WHERE item_id = ? AND pseudonym = ?", (item_id, pseudonym)
+            )
         else:  # pragma: no cover - programming error
             raise ValueError(op)
 

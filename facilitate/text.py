@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # C0 controls except tab and newline, DEL, C1 controls, and the bidi controls that can
 # reorder what the room reads (LRE..RLO, LRI..PDI, LRM/RLM/ALM).
@@ -36,3 +40,13 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
 def one_line(text: str) -> str:
     """Text squeezed to one line, for lists and tables."""
     return " ".join(strip_controls(text).split())
+
+
+def primary_language(tag: str) -> str:
+    """``"es-MX"`` -> ``"es"``: wording is kept per language, not per region."""
+    return tag.split("-")[0].strip().lower()
+
+
+def for_language(tables: Mapping[str, T], language: str, fallback: str = "en") -> T:
+    """The entry of ``tables`` for a language tag, or the ``fallback`` language's."""
+    return tables.get(primary_language(language), tables[fallback])

@@ -7,6 +7,8 @@ They are kept in the form words take after normalisation (lowercase, casefolded)
 
 from __future__ import annotations
 
+from facilitate.api import primary_language
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -62,4 +64,4 @@ STOP_WORDS: dict[str, frozenset[str]] = {
 
 def stop_words(language: str) -> frozenset[str]:
     """The stop words of a language ("es", or "es-MX" for its base), empty if unknown."""
-    return STOP_WORDS.get(language.split("-")[0].lower(), frozenset())
+    return STOP_WORDS.get(primary_language(language), frozenset())

@@ -31,6 +31,7 @@ from facilitate.api import (
     TextField,
     View,
     Words,
+    primary_language,
     setting,
 )
 
@@ -79,7 +80,7 @@ def trim_stop_words(phrase: str, stops: frozenset[str]) -> str:
 
 
 def check_language(language: str) -> str | None:
-    if language and language.split("-")[0].lower() not in STOP_WORDS:
+    if language and primary_language(language) not in STOP_WORDS:
         known = ", ".join(sorted(STOP_WORDS))
         return f'expected one of the stop-word languages ({known}) or "", got {language!r}'
     return None

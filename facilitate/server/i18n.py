@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from facilitate.text import primary_language
+
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English",
     "es": "Español",
@@ -435,11 +437,6 @@ class Translator:
             return text.format(**params) if params else text
         except (KeyError, IndexError, ValueError):
             return text
-
-
-def primary_language(tag: str) -> str:
-    """``"es-MX"`` → ``"es"``: the tables are per language, not per region."""
-    return tag.split("-")[0].strip().lower()
 
 
 def parse_accept_language(header: str) -> list[str]:

@@ -39,6 +39,7 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    for_language,
     setting,
     unordered,
 )
@@ -80,7 +81,7 @@ WORDS: dict[str, dict[str, Any]] = {
 
 
 def words(language: str) -> dict[str, Any]:
-    return WORDS.get(language.split("-")[0].lower(), WORDS["en"])
+    return for_language(WORDS, language)
 
 
 KINDS = ("likert", "rating", "choice", "text")

@@ -33,6 +33,7 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    for_language,
     setting,
     unordered,
 )
@@ -101,7 +102,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(language: str) -> dict[str, str]:
-    return WORDS.get(language.split("-")[0].lower(), WORDS["en"])
+    return for_language(WORDS, language)
 
 
 def check_threats(threats: tuple[str, ...]) -> str | None:
