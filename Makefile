@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench messages clean
 
 # The example third-party plugin is installed too, found through its entry point like any other.
 $(STAMP): pyproject.toml tests/example_plugin/pyproject.toml
@@ -24,9 +24,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check facilitate
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Extract every message from the code into the gettext catalogs (.pot, and each .po).
+CATALOGS := $(BIN)/python -m facilitate.i18n.catalogs
+messages: $(STAMP)
+	$(CATALOGS) update facilitate facilitate/i18n/locale facilitate \
+		--exclude facilitate/activities --exclude facilitate/scaffold
+	$(CATALOGS) update facilitate/activities facilitate/activities/locale facilitate_activities
+	for plugin in plugins/facilitate_*; do \
+		$(CATALOGS) update $$plugin $$plugin/locale $$(basename $$plugin) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

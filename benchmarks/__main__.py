@@ -31,7 +31,8 @@ from benchmarks import load
 from facilitate.agenda import loads_agenda
 from facilitate.engine import Engine
 from facilitate.server import RunningServer, start_server
-from facilitate.server.app import STATE, RateLimiter
+from facilitate.server.security import RateLimiter
+from facilitate.server.state import STATE
 from facilitate.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,15 +9,21 @@ validates an answer, tallies answers incrementally, and says what to show
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
 import types
 import typing
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
+from attrs import frozen
 
-from facilitate.forms import Form
+from facilitate.anonymity import enough_answers
+from facilitate.forms import ExportCell, Form, export_cells
+from facilitate.i18n import MessageCatalog, translator
+from facilitate.model import DEFAULT_K
 from facilitate.views import View
 
 ConfigT = TypeVar("ConfigT")
@@ -165,26 +171,154 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
     return config
 
 
-class ItemContext(Protocol):
-    """What an activity type may know of the workshop around its item."""
+@frozen
+class Answer:
+    """One answer as an activity type's ``export`` receives it.
 
-    item_id: str
-    language: str
+    ``value`` is what ``accept`` kept, with moderated text that is not approved replaced
+    by ``None``. ``origin`` says where it came from: ``"phone"`` today; hand counts of
+    paper ballots (``"paper"``) are planned and will arrive the same way, so a type that
+    exports answers needs no change for them.
+    """
+
+    value: Mapping[str, Any]
+    origin: str = "phone"
+
+
+class ItemContext:
+    """What an activity type knows of the workshop around its item, and how it speaks.
+
+    Every method of the contract that takes ``context`` gets one: ``form``, ``accept``,
+    ``new_tally``, ``view``, ``report``, ``export`` and ``prompt``.
+
+    - ``item_id``, ``language`` (the room's, from the agenda), ``k`` (the item's
+      anonymity threshold), ``phase`` (``"waiting"``, ``"open"``, ``"closed"``),
+      ``revealed`` and ``settings`` (the item's activity table as written);
+    - ``gettext``, ``ngettext``, ``pgettext``, ``npgettext``: the type's own words in the
+      room's language, from its ``catalog`` first, then facilitate's;
+    - ``number``, ``percent``: figures as the room's language writes them;
+    - ``enough(count)``: whether ``count`` answers meet ``k``, to withhold a part of a
+      result (one row, one actor) that fewer than ``k`` people gave;
+    - ``result_of(item_id)``: another item's current result (see ``references``).
+    """
+
+    def __init__(
+        self,
+        item_id: str = "item",
+        language: str = "en",
+        *,
+        k: int = DEFAULT_K,
+        phase: str = "waiting",
+        revealed: bool = False,
+        settings: Mapping[str, Any] | None = None,
+        catalog: MessageCatalog | None = None,
+    ) -> None:
+        self.item_id = item_id
+        self.language = language
+        self.k = k
+        self.phase = phase
+        self.revealed = revealed
+        self.settings: Mapping[str, Any] = settings or {}
+        self.translator = translator(language, catalog)
 
     def result_of(self, item_id: str) -> Any | None:
         """The current (moderated) result of another item, or ``None`` if there is none."""
-        ...
-
-
-class StaticContext:
-    """A context with no workshop around it: for `facilitate check` and tests."""
-
-    def __init__(self, item_id: str = "item", language: str = "en") -> None:
-        self.item_id = item_id
-        self.language = language
-
-    def result_of(self, item_id: str) -> Any | None:
         return None
+
+    def enough(self, count: int) -> bool:
+        """Whether ``count`` answers are enough to show (at least ``k``)."""
+        return enough_answers(count, self.k)
+
+    def gettext(self, message: str, /, **params: Any) -> str:
+        return self.translator.gettext(message, **params)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        return self.translator.ngettext(singular, plural, n, **params)
+
+    def pgettext(self, context: str, message: str, /, **params: Any) -> str:
+        return self.translator.pgettext(context, message, **params)
+
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+        return self.translator.npgettext(context, singular, plural, n, **params)
+
+    def number(self, value: float, digits: int = 1) -> str:
+        return self.translator.number(value, digits)
+
+    def percent(self, part: float, whole: float) -> str:
+        return self.translator.percent(part, whole)
+
+
+class StaticContext(ItemContext):
+    """A context with no workshop around it: for ``facilitate check`` and tests."""
+
+    def __init__(self, item_id: str = "item", language: str = "en", **options: Any) -> None:
+        super().__init__(item_id, language, **options)
+
+
+# -- calling types written against an earlier contract --------------------------------
+
+CONTEXT_AFTER: dict[str, int] = {
+    "form": 1,
+    "accept": 2,
+    "new_tally": 1,
+    "view": 2,
+    "report": 2,
+    "prompt": 1,
+    "export": 2,
+}
+"""How many arguments come before ``context`` in each method that takes one."""
+CONTEXT_SIGNATURES: dict[str, str] = {
+    "form": "form(self, config, context)",
+    "accept": "accept(self, config, value, context)",
+    "new_tally": "new_tally(self, config, context)",
+    "view": "view(self, config, result, context)",
+    "report": "report(self, config, result, context)",
+    "prompt": "prompt(self, config, context)",
+    "export": "export(self, config, answers, context)",
+}
+
+
+class FacilitateDeprecationWarning(DeprecationWarning):
+    """A plugin uses a part of the contract that still works but will go."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _takes_context(function: Callable[..., Any], before: int) -> bool:
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    if parameters and parameters[0].name == "self":
+        parameters = parameters[1:]
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters) or any(
+        p.name == "context" for p in parameters
+    ):
+        return True
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) > before
+
+
+def old_style_methods(activity_type: type) -> list[str]:
+    """The contract methods a type defines without the ``context`` argument."""
+    return [
+        name
+        for name, before in CONTEXT_AFTER.items()
+        if callable(method := getattr(activity_type, name, None))
+        and not _takes_context(getattr(method, "__func__", method), before)
+    ]
+
+
+def call(activity_type: Any, method: str, *args: Any, context: ItemContext) -> Any:
+    """Call a contract method with ``context``, or without it for a type that predates it.
+
+    Types written for facilitate 0.1 (``view(config, result)``) keep working; the plugin
+    manager warns once, when it loads them, with the new signature.
+    """
+    bound = getattr(activity_type, method)
+    function = getattr(bound, "__func__", bound)
+    if _takes_context(function, CONTEXT_AFTER[method]):
+        return bound(*args, context)
+    return bound(*args)
 
 
 class Tally(Generic[ResultT]):
@@ -253,6 +387,10 @@ class ActivityType(Generic[ConfigT, ResultT]):
         """A checked config from the item's settings; raise :class:`ConfigError` if wrong."""
         return build_config(self.Config, settings)
 
+    catalog: ClassVar[MessageCatalog | None] = None
+    """Where this type's own words are translated (``MessageCatalog(folder, domain)``);
+    its ``title``, ``context.gettext`` and friends look there first."""
+
     def form(self, config: ConfigT, context: ItemContext) -> Form:
         """What participants are asked.
 
@@ -270,13 +408,19 @@ class ActivityType(Generic[ConfigT, ResultT]):
         """
         return value
 
-    def new_tally(self, config: ConfigT) -> Tally[ResultT]:
+    def new_tally(self, config: ConfigT, context: ItemContext) -> Tally[ResultT]:
         """An empty running tally."""
         raise NotImplementedError
 
-    def tally(self, config: ConfigT, answers: Iterable[dict[str, Any]]) -> ResultT:
+    def tally(
+        self,
+        config: ConfigT,
+        answers: Iterable[dict[str, Any]],
+        context: ItemContext | None = None,
+    ) -> ResultT:
         """The result of these answers, computed from scratch."""
-        running = self.new_tally(config)
+        context = context or StaticContext()
+        running: Tally[ResultT] = call(self, "new_tally", config, context=context)
         for value in answers:
             running.add(value)
         return running.result()
@@ -287,13 +431,37 @@ class ActivityType(Generic[ConfigT, ResultT]):
             return int(result.get(None, result.get("answers", 0)))
         return int(getattr(result, "answers", 0))
 
-    def view(self, config: ConfigT, result: ResultT) -> View:
-        """What to show of a result: a tuple of :mod:`facilitate.views` blocks."""
+    def view(self, config: ConfigT, result: ResultT, context: ItemContext) -> View:
+        """What to show of a result: a tuple of :mod:`facilitate.views` blocks.
+
+        Words in the room's language come from ``context.gettext``; a part of the result
+        that fewer than ``k`` people gave can be left out with ``context.enough``.
+        """
         raise NotImplementedError
 
-    def report(self, config: ConfigT, result: ResultT) -> View:
+    def report(self, config: ConfigT, result: ResultT, context: ItemContext) -> View:
         """What the report shows of a result; the projector view unless overridden."""
-        return self.view(config, result)
+        return tuple(call(self, "view", config, result, context=context))
+
+    def export(
+        self, config: ConfigT, answers: Sequence[Answer], context: ItemContext
+    ) -> Iterable[Sequence[ExportCell]]:
+        """Each answer as cells for the CSV and JSON exports (one sequence per answer).
+
+        By default every field of the form, as readable text. A type whose view leaves
+        something out (a row fewer than ``k`` people rated) leaves it out here too, so no
+        export puts back what the room was not shown. The exporter sorts and numbers the
+        rows itself; their order here says nothing.
+        """
+        form: Form = call(self, "form", config, context=context)
+        for answer in answers:
+            cells: list[ExportCell] = []
+            for form_field in form.fields:
+                given = answer.value.get(form_field.name)
+                if given is not None:
+                    cells.extend(export_cells(form_field, given))
+            if cells:
+                yield cells
 
     def references(self, config: ConfigT) -> tuple[Reference, ...]:
         """Earlier items this item reads through ``context.result_of``, to check the agenda."""
@@ -303,6 +471,6 @@ class ActivityType(Generic[ConfigT, ResultT]):
         """Whether results may be shown to the room (an evaluation may say no)."""
         return bool(getattr(config, "on_projector", True))
 
-    def prompt(self, config: ConfigT) -> str:
-        """The question in one line, for the console and the report."""
+    def prompt(self, config: ConfigT, context: ItemContext) -> str:
+        """The question in one line, for the console, the projector and the report."""
         return str(getattr(config, "question", "") or getattr(config, "prompt", ""))

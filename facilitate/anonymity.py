@@ -61,3 +61,12 @@ def pseudonym(secret: str, token: str, item_id: str) -> str:
 def form_token(secret: str, token: str) -> str:
     """A per-device anti-forgery token for participant forms."""
     return hmac.new(secret.encode(), b"form:" + token.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def enough_answers(count: int, k: int) -> bool:
+    """Whether ``count`` answers meet the anonymity threshold ``k``.
+
+    The one place the threshold is compared: the room model, the report and activity
+    types withholding part of a result (``context.enough``) all ask here.
+    """
+    return count >= max(1, k)

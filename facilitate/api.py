@@ -6,8 +6,10 @@ internals can change without breaking them.
 
 from facilitate.activity import (
     ActivityType,
+    Answer,
     ConfigError,
     CountTally,
+    FacilitateDeprecationWarning,
     ItemContext,
     Problem,
     Reference,
@@ -19,6 +21,7 @@ from facilitate.activity import (
 from facilitate.forms import (
     AnswerError,
     ChoiceField,
+    ExportCell,
     Field,
     Form,
     GridField,
@@ -30,6 +33,7 @@ from facilitate.forms import (
     TextField,
 )
 from facilitate.hookspecs import hookimpl
+from facilitate.i18n import N_, MessageCatalog
 from facilitate.text import (
     clean_text,
     for_language,
@@ -44,6 +48,8 @@ from facilitate.views import (
     Heatmap,
     Note,
     Radar,
+    Scatter,
+    ScatterPoint,
     Spread,
     SpreadRow,
     Table,
@@ -54,7 +60,9 @@ from facilitate.views import (
 )
 
 __all__ = [
+    "N_",
     "ActivityType",
+    "Answer",
     "AnswerError",
     "Bar",
     "Bars",
@@ -62,11 +70,14 @@ __all__ = [
     "ChoiceField",
     "ConfigError",
     "CountTally",
+    "ExportCell",
+    "FacilitateDeprecationWarning",
     "Field",
     "Form",
     "GridField",
     "Heatmap",
     "ItemContext",
+    "MessageCatalog",
     "MultiField",
     "Note",
     "PointsField",
@@ -76,6 +87,8 @@ __all__ = [
     "RawForm",
     "Reference",
     "ScaleField",
+    "Scatter",
+    "ScatterPoint",
     "Spread",
     "SpreadRow",
     "StaticContext",

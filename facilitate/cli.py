@@ -200,9 +200,9 @@ def _extra_commands() -> list[
 
 
 COMMAND_MODULES = (
-    "facilitate.server.commands",
-    "facilitate.tui.commands",
-    "facilitate.report.commands",
+    "facilitate.server.cli",
+    "facilitate.tui.cli",
+    "facilitate.report.cli",
     "facilitate.devkit",
     "facilitate.types_command",
 )

@@ -51,21 +51,6 @@ class ManualClock:
         self._now += seconds
 
 
-class ScaledClock:
-    """A real clock running ``factor`` times faster: a rehearsal at accelerated time."""
-
-    def __init__(self, factor: float) -> None:
-        self.factor = factor
-        self._start = time.monotonic()
-        self._wall_start = dt.datetime.now().astimezone()
-
-    def monotonic(self) -> float:
-        return (time.monotonic() - self._start) * self.factor
-
-    def wall(self) -> dt.datetime:
-        return self._wall_start + dt.timedelta(seconds=self.monotonic())
-
-
 @frozen
 class TimerState:
     """What must be kept to bring a timer back after a crash."""
@@ -123,9 +108,6 @@ class Timer:
         if self._started_at is not None:
             self._elapsed_before += self.clock.monotonic() - self._started_at
             self._started_at = None
-
-    def toggle(self) -> None:
-        self.pause() if self.running else self.start()
 
     def extend(self, seconds: int) -> None:
         """Give the item more time (or less, with a negative number; never below zero)."""

@@ -24,12 +24,13 @@ points   ``NAME.I`` for each option   points given to option I
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from attrs import field, frozen
 
-from facilitate.text import clean_text
+from facilitate.text import clean_text, strip_controls
 
 RawForm = Mapping[str, Sequence[str]]
 """Submitted form data: each key with every value sent for it, as strings."""
@@ -73,6 +74,16 @@ class AnswerError(ValueError):
         super().__init__(self.message)
 
 
+@frozen
+class ExportCell:
+    """One field of one answer in an export (a CSV row, a JSON cell): raw value and text."""
+
+    field: str
+    label: str
+    value: Any
+    text: str
+
+
 def _first(raw: RawForm, key: str) -> str | None:
     values = raw.get(key)
     if not values:
@@ -114,6 +125,15 @@ class Field:
             raise AnswerError("required", field=self.name)
         return None
 
+    def raw(self, value: Any) -> dict[str, list[str]]:
+        """The form data that gives ``value`` back (to show a stored answer for changing)."""
+        return {self.name: [str(value)]}
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        """The kept ``value`` as readable text for an export: one cell, or one per row."""
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return [ExportCell(self.name, strip_controls(self.label), value, strip_controls(text))]
+
 
 @frozen(kw_only=True)
 class ChoiceField(Field):
@@ -130,6 +150,10 @@ class ChoiceField(Field):
         if index is None or not 0 <= index < len(self.options):
             raise AnswerError("not_an_option", field=self.name)
         return index
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        label = strip_controls(self.label)
+        return [ExportCell(self.name, label, value, _option_text(self.options, value))]
 
 
 @frozen(kw_only=True)
@@ -158,6 +182,13 @@ class MultiField(Field):
         if self.max is not None and len(picks) > self.max:
             raise AnswerError("too_many", field=self.name, max=self.max)
         return sorted(picks)
+
+    def raw(self, value: Any) -> dict[str, list[str]]:
+        return {self.name: [str(index) for index in value]}
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        text = "; ".join(_option_text(self.options, index) for index in value)
+        return [ExportCell(self.name, strip_controls(self.label), value, text)]
 
 
 @frozen(kw_only=True)
@@ -190,6 +221,10 @@ class ScaleField(Field):
         if value is None or not self.min <= value <= self.max:
             raise AnswerError("out_of_range", field=self.name, min=self.min, max=self.max)
         return value
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        text = _point_text(self.min, self.max, self.labels, value)
+        return [ExportCell(self.name, strip_controls(self.label), value, text)]
 
 
 @frozen(kw_only=True)
@@ -231,6 +266,13 @@ class RankField(Field):
         order = sorted(range(count), key=lambda i: places[i] or 0)
         return order
 
+    def raw(self, value: Any) -> dict[str, list[str]]:
+        return {f"{self.name}.{option}": [str(place)] for place, option in enumerate(value, 1)}
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        text = " > ".join(_option_text(self.options, index) for index in value)
+        return [ExportCell(self.name, strip_controls(self.label), value, text)]
+
 
 @frozen(kw_only=True)
 class GridField(Field):
@@ -262,6 +304,21 @@ class GridField(Field):
             values.append(value)
         return values
 
+    def raw(self, value: Any) -> dict[str, list[str]]:
+        return {key: [str(number)] for key, number in zip(self.keys(), value, strict=False)}
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        label = strip_controls(self.label)
+        return [
+            ExportCell(
+                f"{self.name}.{index}",
+                f"{label}: {strip_controls(row)}",
+                part,
+                _point_text(self.min, self.max, self.labels, part),
+            )
+            for index, (row, part) in enumerate(zip(self.rows, value, strict=False))
+        ]
+
 
 @frozen(kw_only=True)
 class PointsField(Field):
@@ -285,6 +342,18 @@ class PointsField(Field):
             raise AnswerError("points_total", field=self.name, total=self.total)
         return [v or 0 for v in values]
 
+    def raw(self, value: Any) -> dict[str, list[str]]:
+        return {key: [str(number)] for key, number in zip(self.keys(), value, strict=False)}
+
+    def cells(self, value: Any) -> list[ExportCell]:
+        label = strip_controls(self.label)
+        return [
+            ExportCell(
+                f"{self.name}.{index}", f"{label}: {strip_controls(option)}", part, str(part)
+            )
+            for index, (option, part) in enumerate(zip(self.options, value, strict=False))
+        ]
+
 
 @frozen
 class Form:
@@ -296,6 +365,15 @@ class Form:
     def parse(self, raw: RawForm) -> dict[str, Any]:
         """Every field's value, or the first :class:`AnswerError` found."""
         return {f.name: f.parse(raw) for f in self.fields}
+
+    def raw(self, value: Mapping[str, Any] | None) -> dict[str, list[str]]:
+        """A stored answer as the form data that would give it, to prefill the form."""
+        found: dict[str, list[str]] = {}
+        for f in self.fields:
+            given = (value or {}).get(f.name)
+            if given is not None:
+                found.update(f.raw(given))
+        return found
 
     def moderated_fields(self) -> list[str]:
         return [f.name for f in self.fields if isinstance(f, TextField) and f.moderated]
@@ -316,3 +394,27 @@ FIELD_KINDS: tuple[type[Field], ...] = (
     GridField,
     PointsField,
 )
+
+
+def _option_text(options: tuple[str, ...], index: Any) -> str:
+    if isinstance(index, int) and 0 <= index < len(options):
+        return strip_controls(options[index])
+    return str(index)
+
+
+def _point_text(low: int, high: int, labels: tuple[str, ...], value: Any) -> str:
+    """A point of a scale with its label, if it has one: "4 (Agree)"."""
+    if not isinstance(value, int):
+        return str(value)
+    points = list(range(low, high + 1))
+    label = ""
+    if len(labels) == len(points) and value in points:
+        label = labels[points.index(value)]
+    elif len(labels) == 2 and value in (low, high):
+        label = labels[0] if value == low else labels[1]
+    return f"{value} ({strip_controls(label)})" if label and label != str(value) else str(value)
+
+
+def export_cells(f: Field, value: Any) -> list[ExportCell]:
+    """One field's kept value as readable text; grids and points give a cell per row."""
+    return f.cells(value)

@@ -15,6 +15,7 @@ import importlib.metadata
 import logging
 import os
 import traceback
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,7 +23,12 @@ import pluggy
 from attrs import define, field
 
 from facilitate import hookspecs
-from facilitate.activity import ActivityType
+from facilitate.activity import (
+    CONTEXT_SIGNATURES,
+    ActivityType,
+    FacilitateDeprecationWarning,
+    old_style_methods,
+)
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +191,7 @@ class Plugins:
         self.activity_types[kind] = instance
         self._type_owner[kind] = plugin_name
         self.info[plugin_name].activity_types.append(kind)
+        _warn_if_old_style(plugin_name, type(instance))
 
     def _register_template(self, plugin_name: str, name: str, path: Any) -> None:
         self.templates[name] = path
@@ -210,6 +217,21 @@ class Plugins:
 
     def describe(self) -> list[PluginInfo]:
         return sorted(self.info.values(), key=lambda info: info.name)
+
+
+def _warn_if_old_style(plugin_name: str, activity_type: type) -> None:
+    """Say once, when a plugin loads, which of its methods predate ``context``."""
+    old = old_style_methods(activity_type)
+    if not old:
+        return
+    signatures = ", ".join(CONTEXT_SIGNATURES[name] for name in old)
+    message = (
+        f"plugin {plugin_name!r}: {activity_type.__name__} defines {', '.join(old)} without"
+        f" the context argument; it still works, but will stop working after facilitate 0.2."
+        f" Add it: {signatures} (docs/plugins.md, 'The context')."
+    )
+    warnings.warn(FacilitateDeprecationWarning(message), stacklevel=2)
+    log.info("%s", message)
 
 
 def _call(impl: Any, **kwargs: Any) -> Any:

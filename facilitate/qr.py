@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import qrcode
 import qrcode.constants
+from markupsafe import Markup
 
 QUIET_ZONE = 4
 """Modules of light border every reader expects around a code (the standard's minimum)."""
@@ -45,7 +46,7 @@ def qr_text(data: str, *, border: int = QUIET_ZONE) -> str:
     return "\n".join(lines)
 
 
-def qr_svg(data: str, *, border: int = QUIET_ZONE, title: str = "") -> str:
+def qr_svg(data: str, *, border: int = QUIET_ZONE, title: str = "") -> Markup:
     """The code as a standalone SVG element that scales to its container."""
     matrix = qr_matrix(data, border=border)
     size = len(matrix)
@@ -60,19 +61,13 @@ def qr_svg(data: str, *, border: int = QUIET_ZONE, title: str = "") -> str:
                 path.append(f"M{start} {y}h{x - start}v1h{start - x}z")
             else:
                 x += 1
-    label = f"<title>{_escape(title)}</title>" if title else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
-        f'shape-rendering="crispEdges" role="img">{label}'
-        f'<rect width="{size}" height="{size}" fill="#fff"/>'
-        f'<path d="{"".join(path)}" fill="#000"/></svg>'
-    )
-
-
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+    label = Markup("<title>{}</title>").format(title) if title else ""
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" '
+        'shape-rendering="crispEdges" role="img">{label}'
+        '<rect width="{size}" height="{size}" fill="#fff"/>'
+        '<path d="{path}" fill="#000"/></svg>'
+    ).format(size=size, label=label, path="".join(path))
 
 
 def _wifi_escape(text: str) -> str:

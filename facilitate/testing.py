@@ -24,19 +24,10 @@ from facilitate.engine import WAITING, Engine, ItemRun
 from facilitate.forms import AnswerError, Form
 from facilitate.model import Agenda
 from facilitate.plugins import Plugins, default_plugins
-from facilitate.simulate import form_answer
-from facilitate.text import one_line, strip_controls
+from facilitate.random_answers import form_answer
+from facilitate.render.text import render_text
 from facilitate.views import (
-    Bars,
-    Block,
-    Heatmap,
-    Note,
-    Radar,
-    Spread,
-    Table,
-    Texts,
     View,
-    Words,
 )
 
 try:  # the harness works without pytest; only the fixtures need it
@@ -267,7 +258,7 @@ class Rehearsal:
     async def simulate_async(self, count: int, item: ItemRef = None) -> list[dict[str, Any]]:
         """The first ``count`` participants (joining as needed) each give a random valid answer.
 
-        Answers are raw form data made by :func:`facilitate.simulate.form_answer`, so they
+        Answers are raw form data made by :func:`facilitate.random_answers.form_answer`, so they
         go through the same parsing and ``accept`` as a person's; one that ``accept``
         refuses is replaced by another random one, as a person would try again. Returns
         the values kept.
@@ -311,8 +302,9 @@ class Rehearsal:
     def fresh_result(self, item: ItemRef = None) -> Any:
         """The result computed from scratch by the type's ``tally`` over the answers kept."""
         run = self.run(item)
-        answers = [self.engine._visible(run, value) for value in run.answers.values()]
-        return self.activity_type(item).tally(self.config(item), answers)
+        answers = [self.engine.answers.visible(run, value) for value in run.answers.values()]
+        context = self.engine.context(self.item_id(item))
+        return self.activity_type(item).tally(self.config(item), answers, context)
 
     def assert_tally_consistent(self, item: ItemRef = None) -> Any:
         """Check the running tally equals a fresh one (adds and removes add up); returns it."""
@@ -329,12 +321,14 @@ class Rehearsal:
 
     def public_view(self, item: ItemRef = None) -> View | None:
         """What the projector shows: ``None`` until revealed with at least k answers."""
-        view = self.engine.public_view(self.item_id(item))
+        from facilitate.room import public_view
+
+        view = public_view(self.engine, self.item_id(item))
         return None if view is None else tuple(view)
 
     def report(self, item: ItemRef = None) -> View:
         """The item's report section: the blocks its type's ``report`` gives for the result."""
-        return tuple(self.activity_type(item).report(self.config(item), self.result(item)))
+        return tuple(self.engine.report(self.item_id(item)))
 
     def written_report(self, format: str = "md", *, include_small: bool = False) -> str:
         """The whole session's report as ``facilitate report`` writes it (md, html, csv, json).
@@ -381,7 +375,7 @@ class Shown:
 def _renderable(view: View) -> Any:
     """The TUI's renderable for a view if the TUI is installed, else plain text."""
     try:
-        from facilitate.tui.render import render_view
+        from facilitate.render.terminal import render_view
     except ImportError:
         pass
     else:
@@ -410,76 +404,6 @@ async def show_view(view: View, *, size: tuple[int, int] = (100, 30)) -> Shown:
         lines = tuple(strip.text for strip in app.screen._compositor.render_strips())
         svg = app.export_screenshot()
     return Shown(lines, svg)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
-
-
-def _columns(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
-    return [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-
-
-def _block_lines(block: Block, width: int) -> list[str]:
-    lines: list[str] = []
-    title = getattr(block, "title", "")
-    if title:
-        lines.append(one_line(title))
-    if isinstance(block, Bars):
-        top = max((bar.value for bar in block.rows), default=0) or 1
-        label_width = min(30, max((len(one_line(b.label)) for b in block.rows), default=0))
-        bar_width = max(10, width - label_width - 16)
-        unit = f" {one_line(block.unit)}" if block.unit else ""
-        for bar in block.rows:
-            filled = round(bar_width * max(bar.value, 0) / top)
-            mark = " ✓" if bar.marked else ""
-            label = one_line(bar.label)[:label_width].ljust(label_width)
-            lines.append(f"{label}  {'█' * filled}  {_number(bar.value)}{unit}{mark}")
-    elif isinstance(block, Spread):
-        heads = [one_line(p) for p in block.point_labels] or [str(p) for p in block.points]
-        if len(heads) != len(block.points):
-            heads = [str(p) for p in block.points]
-        rows = [["", *heads, "mean"]]
-        for row in block.rows:
-            mean = row.mean(block.points)
-            rows.append(
-                [one_line(row.label), *map(str, row.counts), "-" if mean is None else f"{mean:.1f}"]
-            )
-        lines.extend(_columns(rows))
-    elif isinstance(block, Heatmap):
-        corner = one_line(f"{block.row_title} \\ {block.column_title}") if block.row_title else ""
-        rows = [[corner, *map(one_line, block.column_labels)]]
-        for label, cells in zip(block.row_labels, block.cells, strict=True):
-            rows.append([one_line(label), *map(str, cells)])
-        lines.extend(_columns(rows))
-    elif isinstance(block, Words):
-        for word, count in sorted(block.words, key=lambda wc: (-wc[1], wc[0])):
-            lines.append(f"{one_line(word)} ×{count}")
-    elif isinstance(block, Texts):
-        lines.extend(f"• {strip_controls(text)}" for text in block.texts)
-    elif isinstance(block, Table):
-        rows = [list(map(one_line, block.headers)), *[list(map(one_line, r)) for r in block.rows]]
-        lines.extend(_columns(rows))
-    elif isinstance(block, Radar):
-        for axis, value in zip(block.axes, block.values, strict=True):
-            lines.append(f"{one_line(axis)}: {_number(value)} / {_number(block.maximum)}")
-    elif isinstance(block, Note):
-        lines.append(one_line(block.text))
-    else:
-        lines.append(one_line(repr(block)))
-    return lines
-
-
-def render_text(view: Iterable[Block], *, width: int = 72) -> str:
-    """View blocks as plain text, one block after another: for tests and logs.
-
-    Participant text is stripped of control characters; nothing is read as markup.
-    """
-    return "\n\n".join("\n".join(_block_lines(block, width)) for block in view)
 
 
 # -- pytest plugin -----------------------------------------------------------------

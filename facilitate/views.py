@@ -1,8 +1,9 @@
 """The declarative result vocabulary: what an activity type shows, not how it is drawn.
 
-An activity type's ``view`` returns a tuple of these blocks; the terminal UI, the
-projector page and the reports each draw them their own way (Rich text, HTML, SVG,
-Markdown). A plugin never writes markup, so participant text cannot become markup.
+An activity type's ``view`` returns a tuple of these blocks; each medium (terminal,
+web page, report HTML with SVG, Markdown, plain text) draws every block kind with exactly
+one function, gathered in :mod:`facilitate.render`. A plugin never writes markup, so
+participant text cannot become markup.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class Bars:
     answers: int | None = None
     """How many answers the bars come from, when one answer can count in several bars
     (multiple choice): shares are then of answers, not of the bars' total."""
+    of_answers: bool = False
+    """The values count answers, so each bar also shows its share as a percentage (of
+    the bars' total, or of ``answers`` when given). Points, scores and marks are not
+    shares of anything and show none."""
 
 
 @frozen
@@ -113,16 +118,53 @@ class Radar:
 
 
 @frozen
+class ScatterPoint:
+    """One position on a scatter plot, with how many answers it stands for."""
+
+    x: float
+    y: float
+    count: int = 1
+    label: str = ""
+
+
+@frozen
+class Scatter:
+    """Positions on two axes with counts: a risk matrix, an actor or stakeholder map.
+
+    ``x_labels`` and ``y_labels`` name evenly spaced ticks from the axis's low end to
+    its high end (``x_range``, ``y_range``); a point's ``label`` names what it stands
+    for (a threat, an actor) and its ``count`` sizes its marker.
+    """
+
+    points: tuple[ScatterPoint, ...] = field(converter=as_tuple)
+    x_range: tuple[float, float] = field(default=(1.0, 5.0), converter=as_tuple)
+    y_range: tuple[float, float] = field(default=(1.0, 5.0), converter=as_tuple)
+    x_title: str = ""
+    y_title: str = ""
+    x_labels: tuple[str, ...] = field(default=(), converter=as_tuple)
+    y_labels: tuple[str, ...] = field(default=(), converter=as_tuple)
+    title: str = ""
+
+    def fraction(self, point: ScatterPoint) -> tuple[float, float]:
+        """Where a point falls, from 0 to 1 along each axis (clamped)."""
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        fx = (point.x - x0) / ((x1 - x0) or 1)
+        fy = (point.y - y0) / ((y1 - y0) or 1)
+        return min(1.0, max(0.0, fx)), min(1.0, max(0.0, fy))
+
+
+@frozen
 class Note:
     """A short line of plain text: "3 answers", "Correct answer: B"."""
 
     text: str
 
 
-Block = Bars | Spread | Heatmap | Words | Texts | Table | Radar | Note
+Block = Bars | Spread | Heatmap | Scatter | Words | Texts | Table | Radar | Note
 View = tuple[Block, ...]
 
-BLOCK_KINDS: tuple[type, ...] = (Bars, Spread, Heatmap, Words, Texts, Table, Radar, Note)
+BLOCK_KINDS: tuple[type, ...] = (Bars, Spread, Heatmap, Scatter, Words, Texts, Table, Radar, Note)
+"""Every block kind; :mod:`facilitate.render` has a drawing of each for every medium."""
 
 
 def unordered(texts: list[str] | tuple[str, ...], *, salt: str = "") -> tuple[str, ...]:

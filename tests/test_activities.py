@@ -3,6 +3,8 @@ and results are drawn as the expected view blocks."""
 
 from __future__ import annotations
 
+import importlib
+import warnings
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -12,7 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitate.activities import CORE_TYPES
-from facilitate.activity import ActivityType, ConfigError, Problem, StaticContext
+from facilitate.activities.words import CATALOG
+from facilitate.activity import (
+    ActivityType,
+    ConfigError,
+    FacilitateDeprecationWarning,
+    Problem,
+    StaticContext,
+    old_style_methods,
+)
 from facilitate.agenda import loads_agenda
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
@@ -26,8 +36,8 @@ from facilitate.forms import (
     ScaleField,
     TextField,
 )
-from facilitate.plugins import default_plugins
-from facilitate.simulate import PHRASES
+from facilitate.plugins import Plugins, default_plugins
+from facilitate.random_answers import PHRASES
 from facilitate.views import (
     BLOCK_KINDS,
     Bar,
@@ -41,7 +51,7 @@ from facilitate.views import (
     unordered,
 )
 
-CONTEXT = StaticContext()
+CONTEXT = StaticContext(k=1, catalog=CATALOG)
 
 CONFIGS: dict[str, list[dict[str, Any]]] = {
     "choice": [{"question": "Which topic first?", "options": ["Rest", "Devices", "Networks"]}],
@@ -84,6 +94,27 @@ CASES = [(kind, settings) for kind, configs in CONFIGS.items() for settings in c
 
 def activity(kind: str) -> ActivityType[Any, Any]:
     return default_plugins().activity_type(kind)
+
+
+def test_no_first_party_type_predates_the_context() -> None:
+    first_party = ["core", "riskmap", "strategies", "duediligence", "evaluation"]
+    for name in first_party:
+        for kind in default_plugins().info[name].activity_types:
+            assert old_style_methods(type(activity(kind))) == [], kind
+    modules = [
+        importlib.import_module(module)
+        for module in (
+            "facilitate.activities",
+            "facilitate_riskmap",
+            "facilitate_strategies",
+            "facilitate_duediligence",
+            "facilitate_evaluation",
+        )
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FacilitateDeprecationWarning)
+        loaded = Plugins(entry_points=False, extra=modules)
+    assert len(loaded.activity_types) == 12
 
 
 def test_every_core_type_is_registered_and_has_a_property_case() -> None:
@@ -181,7 +212,7 @@ def test_incremental_tally_equals_a_fresh_tally(kind: str, settings_: dict[str, 
             return (zlib.crc32(text.encode()) + salt) % 3 != 0
 
         visible = visible_as_the_engine_shows(form, approved)
-        running = activity_type.new_tally(config)
+        running = activity_type.new_tally(config, CONTEXT)
         answers: dict[int, dict[str, Any]] = {}
         for device, raw in operations:
             if raw is None:
@@ -204,7 +235,11 @@ def test_incremental_tally_equals_a_fresh_tally(kind: str, settings_: dict[str, 
         assert result == activity_type.tally(config, shown)
         assert result == activity_type.tally(config, reversed(shown))
         assert activity_type.count(result) == len(answers)
-        for blocks in (activity_type.view(config, result), activity_type.report(config, result)):
+        views = (
+            activity_type.view(config, result, CONTEXT),
+            activity_type.report(config, result, CONTEXT),
+        )
+        for blocks in views:
             assert isinstance(blocks, tuple)
             assert all(isinstance(block, BLOCK_KINDS) for block in blocks)
 
@@ -451,11 +486,13 @@ def result_of(
 
 def test_choice_view_and_report() -> None:
     config, result = result_of("choice", CHOICE, [{"choice": 0}, {"choice": 2}, {"choice": 2}])
-    assert activity("choice").view(config, result) == (
-        Bars([Bar("Rest", 1), Bar("Devices", 0), Bar("Networks", 2)], unit="answers"),
+    assert activity("choice").view(config, result, CONTEXT) == (
+        Bars([Bar("Rest", 1), Bar("Devices", 0), Bar("Networks", 2)], of_answers=True),
         Note("3 answers"),
     )
-    assert activity("choice").report(config, result) == activity("choice").view(config, result)
+    assert activity("choice").report(config, result, CONTEXT) == activity("choice").view(
+        config, result, CONTEXT
+    )
 
 
 def test_scale_view_shows_the_spread_with_labels_and_the_mean_and_median() -> None:
@@ -463,7 +500,7 @@ def test_scale_view_shows_the_spread_with_labels_and_the_mean_and_median() -> No
     config, result = result_of("scale", settings_, [{"value": v} for v in (1, 4, 4, 5)])
     assert result.counts == (1, 0, 0, 2, 1)
     assert (result.mean, result.median) == (3.5, 4.0)
-    assert activity("scale").view(config, result) == (
+    assert activity("scale").view(config, result, CONTEXT) == (
         Spread(
             [SpreadRow("How are you arriving?", (1, 0, 0, 2, 1))],
             points=(1, 2, 3, 4, 5),
@@ -472,7 +509,7 @@ def test_scale_view_shows_the_spread_with_labels_and_the_mean_and_median() -> No
         Note("Mean 3.5, median 4 (4 answers)"),
     )
     _, empty = result_of("scale", settings_, [])
-    assert activity("scale").view(config, empty)[-1] == Note("No answers yet")
+    assert activity("scale").view(config, empty, CONTEXT)[-1] == Note("No answers yet")
 
 
 def test_scale_median_of_an_even_count_lies_between_the_middle_answers() -> None:
@@ -484,10 +521,10 @@ def test_text_view_shows_approved_texts_in_an_order_that_is_not_arrival() -> Non
     values = [{"text": "Rest"}, {"text": None}, {"text": "My sister"}, {"text": "Rest"}]
     config, result = result_of("text", CONFIGS["text"][0], values)
     assert result.texts == (("My sister", 1), ("Rest", 2))
-    texts, note = activity("text").view(config, result)
+    texts, note = activity("text").view(config, result, CONTEXT)
     assert texts == Texts(unordered(["My sister", "Rest (×2)"], salt=config.question))
     assert note == Note("3 of 4 answers shown")
-    assert activity("text").report(config, result) == (
+    assert activity("text").report(config, result, CONTEXT) == (
         Table(("Text", "Answers"), [("Rest", "2"), ("My sister", "1")]),
         Note("3 of 4 answers shown"),
     )
@@ -497,10 +534,10 @@ def test_text_view_order_does_not_follow_arrival() -> None:
     config = activity("text").configure(CONFIGS["text"][1])
     texts = [f"idea {n}" for n in range(12)]
     forwards = activity("text").view(
-        config, activity("text").tally(config, [{"text": t} for t in texts])
+        config, activity("text").tally(config, [{"text": t} for t in texts]), CONTEXT
     )
     backwards = activity("text").view(
-        config, activity("text").tally(config, [{"text": t} for t in reversed(texts)])
+        config, activity("text").tally(config, [{"text": t} for t in reversed(texts)]), CONTEXT
     )
     assert forwards == backwards
     assert list(forwards[0].texts) not in (texts, sorted(texts))
@@ -515,13 +552,15 @@ def test_wordcloud_view_shows_the_top_words_and_says_how_many_were_left_out() ->
     ]
     config, result = result_of("wordcloud", settings_, values)
     assert result.words == (("trust", 3), ("rest", 2), ("network", 1))
-    assert activity("wordcloud").view(config, result) == (
+    assert activity("wordcloud").view(config, result, CONTEXT) == (
         Words([("trust", 3), ("rest", 2)]),
-        Note("3 answers, 3 different words (the 2 most given are shown)"),
+        Note("3 answers"),
+        Note("3 different words; the 2 most given are shown"),
     )
-    assert activity("wordcloud").report(config, result) == (
+    assert activity("wordcloud").report(config, result, CONTEXT) == (
         Words([("trust", 3), ("rest", 2), ("network", 1)]),
-        Note("3 answers, 3 different words"),
+        Note("3 answers"),
+        Note("3 different words"),
     )
 
 
@@ -531,18 +570,19 @@ def test_ranking_view_sorts_by_borda_points_and_explains_them() -> None:
     # Messages: 2+1+3, Location: 3+3+2, Family: 1+2+0, Data: 0+0+1
     assert result.scores == (6, 8, 3, 1)
     assert result.places[1] == (2, 1, 0, 0)
-    assert activity("ranking").view(config, result) == (
+    assert activity("ranking").view(config, result, CONTEXT) == (
         Bars(
             [Bar("Location", 8), Bar("Messages", 6), Bar("Family", 3), Bar("Data", 1)],
             unit="points",
         ),
         Note(
-            "Borda count: 1st place 3 points, 2nd place 2 points, 3rd place 1 point,"
-            " 4th place 0 points (3 answers)"
+            "Borda count: a first place earns 3 points, each place below one point fewer,"
+            " the last place none."
         ),
+        Note("3 answers"),
     )
-    assert activity("ranking").report(config, result)[-1] == Table(
-        ("Option", "Points", "1st", "2nd", "3rd", "4th"),
+    assert activity("ranking").report(config, result, CONTEXT)[-1] == Table(
+        ("Option", "Points", "Place 1", "Place 2", "Place 3", "Place 4"),
         [
             ("Messages", "6", "1", "1", "1", "0"),
             ("Location", "8", "2", "1", "0", "0"),
@@ -556,10 +596,10 @@ def test_quiz_view_marks_the_correct_option_and_names_it() -> None:
     settings_ = {**CONFIGS["quiz"][0], "explanation": "Stalkerware needs it off."}
     config, result = result_of("quiz", settings_, [{"choice": 1}, {"choice": 1}, {"choice": 0}])
     assert result.correct == 1
-    assert activity("quiz").view(config, result) == (
+    assert activity("quiz").view(config, result, CONTEXT) == (
         Bars(
             [Bar("Bluetooth", 1), Bar("Play Protect", 2, marked=True), Bar("Wi-Fi", 0)],
-            unit="answers",
+            of_answers=True,
         ),
         Note("Correct answer: Play Protect"),
         Note("2 of 3 answers correct (67%)"),

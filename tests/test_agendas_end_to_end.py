@@ -12,7 +12,8 @@ from facilitate.agenda import load_agenda
 from facilitate.cli import main
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
-from facilitate.simulate import form_answer
+from facilitate.random_answers import form_answer
+from facilitate.room import public_view
 from facilitate.store import Store
 from facilitate.views import BLOCK_KINDS
 
@@ -79,9 +80,9 @@ def check_results(engine: Engine) -> None:
         assert activity_type.count(result) == PARTICIPANTS - 1, item.id
         view = engine.view(item.id)
         assert view and all(isinstance(block, BLOCK_KINDS) for block in view), item.id
-        report = activity_type.report(item.activity.config, result)
+        report = engine.report(item.id)
         assert report and all(isinstance(block, BLOCK_KINDS) for block in report), item.id
-        public = engine.public_view(item.id)
+        public = public_view(engine, item.id)
         if activity_type.on_projector(item.activity.config):
             assert public == view, item.id
         else:
@@ -112,14 +113,14 @@ async def test_integrated_security_projects_the_heat_map_and_the_strategies() ->
     await run_agenda(engine, clock, seed=3)
     risk_item, risks = result_of_kind(engine, "riskmap")
     assert sum(map(sum, risks.cells)) == (PARTICIPANTS - 1) * len(risks.threats)
-    assert type(engine.public_view(risk_item.id)[0]).__name__ == "Heatmap"
+    assert type(public_view(engine, risk_item.id)[0]).__name__ == "Heatmap"
     added = engine.agenda.item("risk-map-added")
     rated = {t.threat for t in engine.result(added.id).threats}
     assert rated == {text for text, _ in risks.proposals}  # the room's own threats, approved
     vote_item, marks = result_of_kind(engine, "strategies-vote")
     posted = {(s.category, s.text) for s in engine.result("post-strategies").strategies}
     assert {(m.category, m.text) for m in marks.marks} <= posted
-    assert type(engine.public_view(vote_item.id)[0]).__name__ == "Bars"
+    assert type(public_view(engine, vote_item.id)[0]).__name__ == "Bars"
     engine.close()
 
 
@@ -127,9 +128,9 @@ async def test_due_diligence_projects_the_five_ps_and_keeps_the_evaluation() -> 
     clock = ManualClock()
     engine = Engine.new(load_agenda("agendas/due-diligence.toml"), clock=clock)
     await run_agenda(engine, clock, seed=5)
-    spread = engine.public_view("five-ps")[0]
+    spread = public_view(engine, "five-ps")[0]
     assert type(spread).__name__ == "Spread" and len(spread.rows) == 5
-    assert engine.public_view("evaluation") is None
+    assert public_view(engine, "evaluation") is None
     assert engine.view("evaluation")  # the facilitator sees it
     engine.close()
 
@@ -161,7 +162,7 @@ async def wait_until(condition, seconds: float = 20.0) -> bool:
 async def test_integrated_security_runs_through_the_real_server_on_loopback() -> None:
     pytest.importorskip("aiohttp")
     from facilitate.server import start_server
-    from facilitate.server.simulate import simulate_participants
+    from facilitate.server.simulated_phones import simulate_participants
 
     phones = 6
     engine = Engine.new(load_agenda("agendas/integrated-security.toml"))
@@ -186,7 +187,7 @@ async def test_integrated_security_runs_through_the_real_server_on_loopback() ->
             engine.close_answering()
             assert engine.result(item.id) is not None
             if item.kind != "evaluation":
-                assert engine.public_view(item.id), item.id
+                assert public_view(engine, item.id), item.id
     finally:
         stop.set()
         stats = await asyncio.wait_for(simulation, 30)

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
-import os
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from pathlib import Path
 
 import pytest
+from throwaway_venv import clean_env, venv_that_sees_this_one
 
 from facilitate import cli
 from facilitate.devkit import PluginNames, render_scaffold
 from facilitate.testing import Rehearsal
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key != "FACILITATE_PLUGINS"}
-    env.pop("PYTHONPATH", None)
-    return {**env, **extra}
 
 
 def scaffold(tmp_path: Path, name: str = "pulse-check") -> Path:
@@ -141,28 +134,6 @@ def test_the_scaffolded_tests_pass_before_installing(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8 passed, 1 skipped" in result.stdout
-
-
-def venv_that_sees_this_one(path: Path) -> Path:
-    """A new virtualenv that also sees this environment's packages, which it leaves alone.
-
-    ``--system-site-packages`` would show the base interpreter's packages, not ours; a
-    ``.pth`` line that adds our site-packages (and runs its ``.pth`` files, so editable
-    installs work) does.
-    """
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
-    python = path / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    ours = sysconfig.get_path("purelib")
-    (Path(purelib) / "_see_project_env.pth").write_text(
-        f"import site; site.addsitedir({ours!r})\n", encoding="utf-8"
-    )
-    return python
 
 
 @pytest.mark.slow

@@ -170,21 +170,19 @@ def test_every_member_of_the_activity_type_contract_is_documented() -> None:
 # -- the tutorial runs ---------------------------------------------------------------------
 
 
-def tutorial_files() -> dict[str, str]:
-    """The tutorial's code blocks, grouped by the file their first-line comment names."""
-    tutorial = section('Tutorial: a "100 points" budget')
+def example_files(title: str) -> dict[str, str]:
+    """A section's code blocks, grouped by the file their first-line comment names."""
     files: dict[str, str] = {}
-    for block in re.findall(r"```python\n(.*?)```", tutorial, re.S):
+    for block in re.findall(r"```(?:python|po)\n(.*?)```", section(title), re.S):
         first, _, body = block.partition("\n")
-        match = re.fullmatch(r"# ([\w/]+\.py)", first.strip())
+        match = re.fullmatch(r"# ([\w/]+\.(?:py|po))", first.strip())
         if match:
             files[match.group(1)] = files.get(match.group(1), "") + body + "\n"
     return files
 
 
-def test_the_tutorial_builds_a_plugin_whose_tests_pass(tmp_path: Path) -> None:
-    files = tutorial_files()
-    assert set(files) == {"facilitate_budget/__init__.py", "tests/test_facilitate_budget.py"}
+def run_example(tmp_path: Path, files: dict[str, str]) -> str:
+    """Write an example plugin and its tests; run them; their pytest output."""
     for relative, text in files.items():
         path = tmp_path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,4 +207,20 @@ def test_the_tutorial_builds_a_plugin_whose_tests_pass(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "7 passed" in result.stdout
+    return result.stdout
+
+
+def test_the_tutorial_builds_a_plugin_whose_tests_pass(tmp_path: Path) -> None:
+    files = example_files('Tutorial: a "100 points" budget')
+    assert set(files) == {
+        "facilitate_budget/__init__.py",
+        "facilitate_budget/locale/es/LC_MESSAGES/facilitate_budget.po",
+        "tests/test_facilitate_budget.py",
+    }
+    assert "8 passed" in run_example(tmp_path, files)
+
+
+def test_the_actor_map_example_works_as_shown(tmp_path: Path) -> None:
+    files = example_files("Worked example: an actor map with `Scatter`")
+    assert set(files) == {"facilitate_actormap/__init__.py", "tests/test_facilitate_actormap.py"}
+    assert "2 passed" in run_example(tmp_path, files)

@@ -21,7 +21,7 @@ from facilitate.forms import (
     ScaleField,
     TextField,
 )
-from facilitate.simulate import form_answer
+from facilitate.random_answers import form_answer
 from facilitate.text import clean_text, strip_controls
 
 OPTIONS = st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=6)
@@ -135,3 +135,21 @@ def test_an_unanswered_multi_with_min_zero_is_an_empty_choice() -> None:
     field = MultiField(name="m", label="Which?", options=["A", "B"], min=0)
     assert field.parse({}) == []
     assert field.parse({"m": [" "]}) == []
+
+
+@given(field=fields(), seed=st.integers(0, 2**32))
+def test_a_kept_answer_gives_back_the_form_data_that_made_it(field: Field, seed: int) -> None:
+    """``Form.raw`` (to show a stored answer for changing) is the inverse of parsing."""
+    form = Form([field])
+    value = form.parse(form_answer(form, random.Random(seed)))
+    assert form.parse(form.raw(value)) == value
+
+
+@given(field=fields(), seed=st.integers(0, 2**32))
+def test_every_kept_answer_exports_as_readable_cells(field: Field, seed: int) -> None:
+    form = Form([field])
+    value = form.parse(form_answer(form, random.Random(seed)))[field.name]
+    if value is None:
+        return
+    cells = field.cells(value)
+    assert cells and all(cell.field.startswith(field.name) and cell.text for cell in cells)

@@ -25,7 +25,7 @@ CORE = (
     "facilitate.anonymity",
     "facilitate.activities",
     "facilitate.api",
-    "facilitate.simulate",
+    "facilitate.random_answers",
     "facilitate.testing",
     "facilitate.devkit",
 )

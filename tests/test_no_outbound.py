@@ -15,8 +15,8 @@ import pytest
 
 from facilitate.agenda import load_agenda
 from facilitate.clock import ManualClock
+from facilitate.dress_rehearsal import VIA_HTTP, dress_rehearsal_async
 from facilitate.engine import Engine
-from facilitate.rehearsal import VIA_HTTP, rehearse_async
 from facilitate.store import Store
 
 AGENDAS = Path(__file__).resolve().parent.parent / "agendas"
@@ -53,7 +53,7 @@ async def test_a_rehearsal_over_http_connects_only_to_loopback(
     connections: list[tuple[int, object]],
 ) -> None:
     agenda = load_agenda(AGENDAS / "demo.toml")
-    outcome = await rehearse_async(
+    outcome = await dress_rehearsal_async(
         agenda, 6, seed=1, via=VIA_HTTP, store=Store.create(ephemeral=True), answer_wait=5.0
     )
     assert outcome is not None

@@ -209,13 +209,13 @@ class Flaky(ActivityType[FlakyConfig, int]):
             raise KeyError("no such form")
         return Form([ChoiceField(name="pick", label=config.question, options=("yes", "no"))])
 
-    def new_tally(self, config: FlakyConfig) -> FlakyTally:
+    def new_tally(self, config: FlakyConfig, context: Any) -> FlakyTally:
         return FlakyTally()
 
     def count(self, result: int) -> int:
         return result
 
-    def view(self, config: FlakyConfig, result: int) -> View:
+    def view(self, config: FlakyConfig, result: int, context: Any) -> View:
         if config.fail_in == "view":
             raise ValueError("cannot draw")
         return (Note(f"{result} answers"),)

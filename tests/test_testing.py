@@ -74,7 +74,7 @@ def test_render_text_draws_every_block_kind_as_plain_text() -> None:
     )
     text = render_text(view)
     assert "Apples  ████" in text and "3 votes ✓" in text
-    assert "Sleep  1   0    2   2.3" in text
+    assert "1 lo  2 mid  3 hi  mean" in text and "Sleep  1     0      2     2.3" in text
     assert "impact \\ likelihood  Rare  Often" in text
     assert text.index("rest ×5") < text.index("trust ×2")
     assert "• [bold]not markup[/bold]" in text
@@ -184,13 +184,13 @@ class Picky(ActivityType[PickyConfig, int]):
             raise AnswerError("invalid", field="c", message="Please say yes.")
         return value
 
-    def new_tally(self, config: PickyConfig) -> BrokenRemoveTally:
+    def new_tally(self, config: PickyConfig, context: Any) -> BrokenRemoveTally:
         return BrokenRemoveTally()
 
     def count(self, result: int) -> int:
         return result
 
-    def view(self, config: PickyConfig, result: int) -> View:
+    def view(self, config: PickyConfig, result: int, context: Any) -> View:
         return (Note(f"{result} yes"),)
 
 

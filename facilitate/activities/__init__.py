@@ -1,7 +1,8 @@
 """The core activity types, registered through the ``facilitate`` entry-point group.
 
 This package is a plugin like any other: ``pyproject.toml`` names it under
-``[project.entry-points.facilitate]`` and it uses only :mod:`facilitate.api`.
+``[project.entry-points.facilitate]``, it uses only :mod:`facilitate.api`, and its words
+are in its own gettext catalog (``locale/``, domain ``facilitate_activities``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     Bar,
     Bars,
@@ -14,21 +15,12 @@ from facilitate.api import (
     Form,
     ItemContext,
     MultiField,
-    Note,
     Tally,
     View,
     setting,
 )
 
-
-def plural(count: int, word: str) -> str:
-    """A count as a room reads it: "1 answer", "3 answers"."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def percent(part: int, whole: int) -> str:
-    """A share rounded to a whole percent, or a dash when there is nothing to share."""
-    return f"{round(100 * part / whole)}%" if whole else "–"
+from .words import CATALOG, answers_note
 
 
 def check_options(options: tuple[str, ...]) -> str | None:
@@ -86,8 +78,8 @@ def option_bars(
             Bar(option, count, marked=index == marked)
             for index, (option, count) in enumerate(zip(options, result.counts, strict=True))
         ),
-        unit="answers",
         answers=result.answers if several else None,
+        of_answers=True,
     )
 
 
@@ -105,17 +97,18 @@ class SingleChoice(ActivityType[SingleChoiceConfig, ChoiceResult]):
         "question": "Which topic should we start with?",
         "options": ["Digital security", "Well-being", "Protection networks"],
     }
-    title = "Single choice"
+    title = N_("Single choice")
+    catalog = CATALOG
     Config = SingleChoiceConfig
 
     def form(self, config: SingleChoiceConfig, context: ItemContext) -> Form:
         return Form([ChoiceField(name="choice", label=config.question, options=config.options)])
 
-    def new_tally(self, config: SingleChoiceConfig) -> OptionTally:
+    def new_tally(self, config: SingleChoiceConfig, context: ItemContext) -> OptionTally:
         return OptionTally(len(config.options), "choice")
 
-    def view(self, config: SingleChoiceConfig, result: ChoiceResult) -> View:
-        return (option_bars(config.options, result), Note(plural(result.answers, "answer")))
+    def view(self, config: SingleChoiceConfig, result: ChoiceResult, context: ItemContext) -> View:
+        return (option_bars(config.options, result), answers_note(context, result.answers))
 
 
 @frozen
@@ -146,7 +139,8 @@ class MultipleChoice(ActivityType[MultipleChoiceConfig, ChoiceResult]):
         "options": ["Lock my phone", "Back up my files", "Check in with someone after a trip"],
         "max": 2,
     }
-    title = "Multiple choice"
+    title = N_("Multiple choice")
+    catalog = CATALOG
     Config = MultipleChoiceConfig
 
     def form(self, config: MultipleChoiceConfig, context: ItemContext) -> Form:
@@ -159,9 +153,11 @@ class MultipleChoice(ActivityType[MultipleChoiceConfig, ChoiceResult]):
         )
         return Form([field])
 
-    def new_tally(self, config: MultipleChoiceConfig) -> OptionTally:
+    def new_tally(self, config: MultipleChoiceConfig, context: ItemContext) -> OptionTally:
         return OptionTally(len(config.options), "choices")
 
-    def view(self, config: MultipleChoiceConfig, result: ChoiceResult) -> View:
+    def view(
+        self, config: MultipleChoiceConfig, result: ChoiceResult, context: ItemContext
+    ) -> View:
         bars = option_bars(config.options, result, several=True)
-        return (bars, Note(plural(result.answers, "answer")))
+        return (bars, answers_note(context, result.answers))

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     Form,
     ItemContext,
@@ -27,7 +28,7 @@ from facilitate.api import (
     unordered,
 )
 
-from .choice import plural
+from .words import CATALOG, answers_note
 
 LONGEST_TEXT = 2000
 
@@ -54,10 +55,18 @@ class TextResult:
         return sum(count for _, count in self.texts)
 
 
-def shown_note(result: TextResult) -> Note:
+def shown_note(result: TextResult, context: ItemContext) -> Note:
+    """How many answers, and how many of them the room may see if not all."""
     if result.shown == result.answers:
-        return Note(plural(result.answers, "answer"))
-    return Note(f"{result.shown} of {plural(result.answers, 'answer')} shown")
+        return answers_note(context, result.answers)
+    return Note(
+        context.ngettext(
+            "{shown} of {count} answer shown",
+            "{shown} of {count} answers shown",
+            result.answers,
+            shown=result.shown,
+        )
+    )
 
 
 @frozen
@@ -103,7 +112,8 @@ class FreeText(ActivityType[TextConfig, TextResult]):
         "question": "What helps you feel safe in your work?",
         "max_length": 200,
     }
-    title = "Open text"
+    title = N_("Open text")
+    catalog = CATALOG
     Config = TextConfig
 
     def form(self, config: TextConfig, context: ItemContext) -> Form:
@@ -115,16 +125,22 @@ class FreeText(ActivityType[TextConfig, TextResult]):
         )
         return Form([field])
 
-    def new_tally(self, config: TextConfig) -> TextTally:
+    def new_tally(self, config: TextConfig, context: ItemContext) -> TextTally:
         return TextTally()
 
-    def view(self, config: TextConfig, result: TextResult) -> View:
+    def view(self, config: TextConfig, result: TextResult, context: ItemContext) -> View:
         # Identical texts are shown once, with how many gave them; the order comes from
         # a keyed hash, never from arrival.
-        texts = [text if count == 1 else f"{text} (×{count})" for text, count in result.texts]
-        return (Texts(unordered(texts, salt=config.question)), shown_note(result))
+        texts = [
+            text if count == 1 else context.gettext("{text} (×{count})", text=text, count=count)
+            for text, count in result.texts
+        ]
+        return (Texts(unordered(texts, salt=config.question)), shown_note(result, context))
 
-    def report(self, config: TextConfig, result: TextResult) -> View:
+    def report(self, config: TextConfig, result: TextResult, context: ItemContext) -> View:
         by_count = sorted(result.texts, key=lambda tc: (-tc[1], tc[0]))
-        table = Table(("Text", "Answers"), [(text, str(count)) for text, count in by_count])
-        return (table, shown_note(result))
+        table = Table(
+            (context.pgettext("table header", "Text"), context.pgettext("table header", "Answers")),
+            [(text, context.number(count)) for text, count in by_count],
+        )
+        return (table, shown_note(result, context))

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     ChoiceField,
     Form,
@@ -22,14 +23,8 @@ from facilitate.api import (
     setting,
 )
 
-from .choice import (
-    ChoiceResult,
-    OptionTally,
-    check_options,
-    option_bars,
-    percent,
-    plural,
-)
+from .choice import ChoiceResult, OptionTally, check_options, option_bars
+from .words import CATALOG
 
 
 @frozen
@@ -103,21 +98,29 @@ class Quiz(ActivityType[QuizConfig, QuizResult]):
         "options": ["The battery drains fast", "The screen is cracked", "The ringtone changed"],
         "correct": "The battery drains fast",
     }
-    title = "Quiz question"
+    title = N_("Quiz question")
+    catalog = CATALOG
     Config = QuizConfig
 
     def form(self, config: QuizConfig, context: ItemContext) -> Form:
         return Form([ChoiceField(name="choice", label=config.question, options=config.options)])
 
-    def new_tally(self, config: QuizConfig) -> QuizTally:
+    def new_tally(self, config: QuizConfig, context: ItemContext) -> QuizTally:
         return QuizTally(config)
 
-    def view(self, config: QuizConfig, result: QuizResult) -> View:
+    def view(self, config: QuizConfig, result: QuizResult, context: ItemContext) -> View:
         notes = [
-            Note(f"Correct answer: {config.options[result.correct]}"),
             Note(
-                f"{result.right} of {plural(result.answers, 'answer')}"
-                f" correct ({percent(result.right, result.answers)})"
+                context.gettext("Correct answer: {option}", option=config.options[result.correct])
+            ),
+            Note(
+                context.ngettext(
+                    "{right} of {count} answer correct ({percent})",
+                    "{right} of {count} answers correct ({percent})",
+                    result.answers,
+                    right=result.right,
+                    percent=context.percent(result.right, result.answers),
+                )
             ),
         ]
         if config.explanation:

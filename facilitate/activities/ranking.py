@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     Bar,
     Bars,
@@ -26,7 +27,7 @@ from facilitate.api import (
     setting,
 )
 
-from .choice import plural
+from .words import CATALOG, answers_note
 
 MOST_OPTIONS = 10
 
@@ -88,13 +89,6 @@ class BordaTally(Tally[RankingResult]):
         return RankingResult(self.answers, scores, tuple(map(tuple, self.places)))
 
 
-def ordinal(number: int) -> str:
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
-    return f"{number}{suffix}"
-
-
 class Ranking(ActivityType[RankingConfig, RankingResult]):
     """Put every option in order, first to last; options are scored by Borda count."""
 
@@ -103,36 +97,46 @@ class Ranking(ActivityType[RankingConfig, RankingResult]):
         "question": "Which should our organisation work on first?",
         "options": ["A security plan", "Safe communication", "Rest and care"],
     }
-    title = "Ranking"
+    title = N_("Ranking")
+    catalog = CATALOG
     Config = RankingConfig
 
     def form(self, config: RankingConfig, context: ItemContext) -> Form:
         return Form([RankField(name="order", label=config.question, options=config.options)])
 
-    def new_tally(self, config: RankingConfig) -> BordaTally:
+    def new_tally(self, config: RankingConfig, context: ItemContext) -> BordaTally:
         return BordaTally(len(config.options))
 
-    def explain(self, config: RankingConfig, result: RankingResult) -> Note:
-        last = len(config.options) - 1
-        points = [
-            f"{ordinal(place + 1)} place {plural(last - place, 'point')}"
-            for place in range(last + 1)
-        ]
-        if len(points) > 4:
-            points = [*points[:2], "...", points[-1]]
-        return Note(f"Borda count: {', '.join(points)} ({plural(result.answers, 'answer')})")
+    def explain(self, config: RankingConfig, context: ItemContext) -> Note:
+        """How the points are counted, without ordinals ("1st") that only English spells so."""
+        first = len(config.options) - 1
+        return Note(
+            context.ngettext(
+                "Borda count: a first place earns {count} point, each place below one point"
+                " fewer, the last place none.",
+                "Borda count: a first place earns {count} points, each place below one point"
+                " fewer, the last place none.",
+                first,
+            )
+        )
 
-    def view(self, config: RankingConfig, result: RankingResult) -> View:
+    def view(self, config: RankingConfig, result: RankingResult, context: ItemContext) -> View:
         # Highest score first; ties keep the options' own order (sorted() is stable).
         ranked = sorted(zip(config.options, result.scores, strict=True), key=lambda pair: -pair[1])
-        bars = Bars([Bar(option, score) for option, score in ranked], unit="points")
-        return (bars, self.explain(config, result))
+        bars = Bars(
+            [Bar(option, score) for option, score in ranked], unit=context.gettext("points")
+        )
+        return (bars, self.explain(config, context), answers_note(context, result.answers))
 
-    def report(self, config: RankingConfig, result: RankingResult) -> View:
+    def report(self, config: RankingConfig, result: RankingResult, context: ItemContext) -> View:
         places = range(1, len(config.options) + 1)
-        headers = ("Option", "Points", *(ordinal(place) for place in places))
+        headers = (
+            context.pgettext("table header", "Option"),
+            context.pgettext("table header", "Points"),
+            *(context.pgettext("table header", "Place {place}", place=place) for place in places),
+        )
         rows = [
-            (option, str(score), *(str(count) for count in row))
+            (option, context.number(score), *(context.number(count) for count in row))
             for option, score, row in zip(config.options, result.scores, result.places, strict=True)
         ]
-        return (*self.view(config, result), Table(headers, rows))
+        return (*self.view(config, result, context), Table(headers, rows))

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     Form,
     ItemContext,
@@ -19,7 +20,7 @@ from facilitate.api import (
     setting,
 )
 
-from .choice import plural
+from .words import CATALOG
 
 MAX_POINTS = 11
 
@@ -66,11 +67,6 @@ def _median(points: tuple[int, ...], counts: tuple[int, ...], answers: int) -> f
 
     low, high = nth((answers - 1) // 2), nth(answers // 2)
     return (low + high) / 2
-
-
-def format_number(value: float) -> str:
-    """3 -> "3", 3.5 -> "3.5", 3.456 -> "3.5": one decimal at most, none when whole."""
-    return f"{value:.1f}".removesuffix(".0")
 
 
 @frozen
@@ -142,28 +138,34 @@ class Scale(ActivityType[ScaleConfig, ScaleResult]):
         "max": 5,
         "labels": ["Exhausted", "Full of energy"],
     }
-    title = "Scale (Likert)"
+    title = N_("Scale (Likert)")
+    catalog = CATALOG
     Config = ScaleConfig
 
     def form(self, config: ScaleConfig, context: ItemContext) -> Form:
         return Form([config.field()])
 
-    def new_tally(self, config: ScaleConfig) -> ScaleTally:
+    def new_tally(self, config: ScaleConfig, context: ItemContext) -> ScaleTally:
         return ScaleTally(config)
 
-    def summary(self, result: ScaleResult) -> Note:
+    def summary(self, result: ScaleResult, context: ItemContext) -> Note:
         if result.mean is None or result.median is None:
-            return Note("No answers yet")
+            return Note(context.gettext("No answers yet"))
         return Note(
-            f"Mean {format_number(result.mean)}, median {format_number(result.median)}"
-            f" ({plural(result.answers, 'answer')})"
+            context.ngettext(
+                "Mean {mean}, median {median} ({count} answer)",
+                "Mean {mean}, median {median} ({count} answers)",
+                result.answers,
+                mean=result.mean,
+                median=result.median,
+            )
         )
 
-    def view(self, config: ScaleConfig, result: ScaleResult) -> View:
+    def view(self, config: ScaleConfig, result: ScaleResult, context: ItemContext) -> View:
         field = config.field()
         spread = Spread(
             rows=[SpreadRow(config.question, result.counts)],
             points=result.points,
             point_labels=[field.label_for(point) for point in result.points],
         )
-        return (spread, self.summary(result))
+        return (spread, self.summary(result, context))

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     AnswerError,
     Form,
@@ -35,8 +36,8 @@ from facilitate.api import (
     setting,
 )
 
-from .choice import plural
 from .stopwords import STOP_WORDS, stop_words
+from .words import CATALOG, answers_note
 
 MOST_WORDS = 5
 LONGEST_WORD = 60
@@ -169,7 +170,8 @@ class WordCloud(ActivityType[WordCloudConfig, WordsResult]):
     example: ClassVar[dict[str, Any] | None] = {
         "question": "In one to three words: what does feeling safe mean to you?",
     }
-    title = "Word cloud"
+    title = N_("Word cloud")
+    catalog = CATALOG
     Config = WordCloudConfig
 
     def form(self, config: WordCloudConfig, context: ItemContext) -> Form:
@@ -214,22 +216,39 @@ class WordCloud(ActivityType[WordCloudConfig, WordsResult]):
             raise AnswerError(
                 "required",
                 field=config.field_names()[0],
-                message="Please give a word that carries meaning on its own.",
+                message=context.gettext("Please give a word that carries meaning on its own."),
             )
         return kept
 
-    def new_tally(self, config: WordCloudConfig) -> WordTally:
+    def new_tally(self, config: WordCloudConfig, context: ItemContext) -> WordTally:
         return WordTally(config)
 
-    def note(self, result: WordsResult, shown: int) -> Note:
-        text = f"{plural(result.answers, 'answer')}, {plural(len(result.words), 'different word')}"
-        if len(result.words) > shown:
-            text += f" (the {shown} most given are shown)"
-        return Note(text)
+    def words_note(self, result: WordsResult, shown: int, context: ItemContext) -> Note:
+        different = len(result.words)
+        if different > shown:
+            return Note(
+                context.ngettext(
+                    "{count} different word; the {shown} most given are shown",
+                    "{count} different words; the {shown} most given are shown",
+                    different,
+                    shown=shown,
+                )
+            )
+        return Note(
+            context.ngettext("{count} different word", "{count} different words", different)
+        )
 
-    def view(self, config: WordCloudConfig, result: WordsResult) -> View:
-        return (Words(result.words[: config.top]), self.note(result, config.top))
+    def view(self, config: WordCloudConfig, result: WordsResult, context: ItemContext) -> View:
+        return (
+            Words(result.words[: config.top]),
+            answers_note(context, result.answers),
+            self.words_note(result, config.top, context),
+        )
 
-    def report(self, config: WordCloudConfig, result: WordsResult) -> View:
+    def report(self, config: WordCloudConfig, result: WordsResult, context: ItemContext) -> View:
         """Every word given, not only the top ones."""
-        return (Words(result.words), self.note(result, len(result.words)))
+        return (
+            Words(result.words),
+            answers_note(context, result.answers),
+            self.words_note(result, len(result.words), context),
+        )

@@ -1,9 +1,12 @@
 """Workshop reports: a stored session as HTML (with SVG charts), Markdown, CSV or JSON.
 
-:func:`facilitate.report.collect.load_report` reads a session into a
-:class:`~facilitate.report.model.Report` (privacy rules applied there, once);
-:func:`render` draws it in one of :data:`FORMATS`. Each activity type contributes its
-section through its ``report(config, result)`` method, in view blocks.
+:func:`facilitate.report.collect.load_report` (or :func:`~facilitate.report.collect.collect`
+for a live engine) reads a session into a :class:`~facilitate.report.model.Report`, with
+what may be shown decided by the room model (:mod:`facilitate.room`) once, there;
+:func:`render` writes it in one of :data:`FORMATS`, worded in the room's language. Each
+activity type contributes its section through its ``report(config, result, context)``
+method, in view blocks drawn by the report and Markdown media of
+:mod:`facilitate.render`, and its per-answer rows through its ``export``.
 """
 
 from __future__ import annotations

@@ -1,31 +1,31 @@
 """Turn a stored session into report data, applying the privacy rules on the way.
 
+Whether an item's results may be in the report is the room model's decision
+(:func:`facilitate.room.disclosure` for :attr:`~facilitate.room.Audience.REPORT`), not
+this module's. The results themselves come from the item's activity type, in the room's
+language: its section through ``engine.report`` and its per-answer rows through
+``engine.export``, so nothing the type withholds comes back in an export.
+
 What never leaves this module: pseudonyms (answers are renumbered after sorting by
-value), rejected or not-yet-approved free text, and the results of an item with fewer
-answers than its k (unless the facilitator asks for them with ``--include-small``).
-Nothing finer than a day or a duration is known here: the store keeps no answer times.
+value), rejected or not-yet-approved free text, and the results of an item the room
+model withholds (fewer answers than k, unless the facilitator asks with
+``--include-small``). Nothing finer than a day or a duration is known here: the store
+keeps no answer times.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
 from facilitate import __version__
 from facilitate.agenda import AgendaError
 from facilitate.engine import APPROVED, REJECTED, Engine, PluginError, text_id
-from facilitate.forms import (
-    ChoiceField,
-    Field,
-    Form,
-    GridField,
-    MultiField,
-    PointsField,
-    RankField,
-    ScaleField,
-    TextField,
-)
+from facilitate.forms import Form
+from facilitate.i18n import Translator, translator
+from facilitate.model import Item
 from facilitate.plugins import Plugins
 from facilitate.report.model import (
     FAILED,
@@ -40,9 +40,18 @@ from facilitate.report.model import (
     Rehearsal,
     Report,
 )
+from facilitate.room import Audience, Withheld, disclosure
 from facilitate.store import SessionNotFound, Store
 from facilitate.text import strip_controls
 from facilitate.views import BLOCK_KINDS, Block, Note
+
+STATUS_OF = {
+    Withheld.NO_ACTIVITY: NO_ACTIVITY,
+    Withheld.NO_ANSWERS: NO_ANSWERS,
+    Withheld.TOO_FEW: NOT_ENOUGH,
+    Withheld.FAILED: FAILED,
+}
+"""The report's status for each reason the room model gives to withhold a result."""
 
 
 class ReportError(Exception):
@@ -86,16 +95,16 @@ def collect(engine: Engine, *, include_small: bool = False) -> Report:
             int(rehearsal_meta.get("participants", 0)), rehearsal_meta.get("seed")
         )
     agenda = engine.agenda
-    timings = engine.timings()
+    t = translator(agenda.language)
     items = tuple(
-        _item_report(engine, number, timing.actual, include_small)
-        for number, timing in enumerate(timings, start=1)
+        _item_report(engine, number, timing.actual, include_small, t)
+        for number, timing in enumerate(engine.timings(), start=1)
     )
     return Report(
         session_id=engine.store.id,
-        title=agenda.title,
-        description=agenda.description,
-        language=agenda.language,
+        title=strip_controls(agenda.title),
+        description=strip_controls(agenda.description),
+        language=t.language,
         date=str(meta.get("created", "")),
         joined=int(meta.get("joined", engine.joined)),
         k=agenda.k,
@@ -106,34 +115,43 @@ def collect(engine: Engine, *, include_small: bool = False) -> Report:
     )
 
 
+def _withheld(engine: Engine, item: Item, *, include_small: bool) -> Withheld | None:
+    """Why the report may not show this item's results, as the room model decides it."""
+    run = engine.run(item.id)
+    return disclosure(
+        Audience.REPORT,
+        has_activity=item.activity is not None,
+        failed=run.error is not None or (item.activity is not None and run.tally is None),
+        count=run.count,
+        k=engine.k_for(item.id),
+        include_small=include_small,
+    )
+
+
 def _item_report(
-    engine: Engine, number: int, actual: float | None, include_small: bool
+    engine: Engine, number: int, actual: float | None, include_small: bool, t: Translator
 ) -> ItemReport:
     item = engine.agenda.items[number - 1]
     run = engine.run(item.id)
-    k = engine.agenda.k_for(item)
     common: dict[str, Any] = {
         "number": number,
         "id": item.id,
-        "title": item.title,
+        "title": strip_controls(item.title),
         "planned": item.duration,
         "actual": None if actual is None else round(actual),
         "adjustment": run.timer.adjustment,
-        "k": k,
+        "k": engine.k_for(item.id),
         "answer_count": run.count,
     }
     if item.activity is None:
         return ItemReport(
             **common, kind=None, type_title="", prompt="", status=NO_ACTIVITY, small=False
         )
-    activity_type = engine.activity_type(item)
-    config = item.activity.config
-    common.update(kind=item.kind, type_title=activity_type.title or item.kind)
-    try:
-        prompt = strip_controls(activity_type.prompt(config))
-    except Exception:  # a plugin's prompt is a nicety; its failure must not stop the report
-        prompt = ""
-    common["prompt"] = prompt
+    common.update(
+        kind=item.kind,
+        type_title=engine.type_title(item),
+        prompt=strip_controls(engine.prompt(item)),
+    )
     try:
         form = engine.form(item.id)
     except PluginError as error:
@@ -141,23 +159,20 @@ def _item_report(
     fields = tuple(FieldInfo(f.name, strip_controls(f.label), f.kind) for f in form.fields)
     approved, rejected, pending = _moderation_counts(engine, item.id, form)
     common.update(fields=fields, approved=approved, rejected=rejected, pending=pending)
-    if run.count == 0:
-        return ItemReport(**common, status=NO_ANSWERS, small=False)
-    small = run.count < k
-    if small and not include_small:
-        return ItemReport(**common, status=NOT_ENOUGH, small=False)
+    withheld = _withheld(engine, item, include_small=include_small)
+    if withheld is not None:
+        return ItemReport(**common, status=STATUS_OF[withheld], small=False, error=run.error)
+    # Shown although the room model would withhold it without --include-small.
+    small = _withheld(engine, item, include_small=False) is Withheld.TOO_FEW
     try:
-        result = engine.result(item.id)
-        blocks = tuple(_checked_blocks(activity_type.report(config, result)))
-    except Exception as error:
-        plugin = engine.plugins.owner(item.kind)
-        message = f"plugin {plugin!r} failed to draw this item: {type(error).__name__}: {error}"
-        return ItemReport(**common, status=FAILED, small=small, error=message)
-    answers = _answers(engine, item.id, form)
+        blocks = tuple(_checked_blocks(engine.report(item.id), t))
+        answers = _answers(engine, item.id, form)
+    except PluginError as error:
+        return ItemReport(**common, status=FAILED, small=small, error=str(error))
     return ItemReport(**common, status=SHOWN, small=small, answers=answers, blocks=blocks)
 
 
-def _checked_blocks(view: Any) -> list[Block]:
+def _checked_blocks(view: Any, t: Translator) -> list[Block]:
     """The blocks of a view; anything that is not a known block becomes a note saying so."""
     if view is None:
         return []
@@ -168,11 +183,13 @@ def _checked_blocks(view: Any) -> list[Block]:
         if isinstance(block, BLOCK_KINDS):
             blocks.append(cast(Block, block))
         else:
-            blocks.append(Note(f"(a {type(block).__name__} section this report cannot draw)"))
+            kind = type(block).__name__
+            blocks.append(Note(t.gettext("({kind} cannot be drawn here)", kind=kind)))
     return blocks
 
 
 def _moderation_counts(engine: Engine, item_id: str, form: Form) -> tuple[int, int, int]:
+    """Distinct free texts of the item: approved, rejected, still pending."""
     moderated = form.moderated_fields()
     if not moderated:
         return 0, 0, 0
@@ -190,65 +207,38 @@ def _moderation_counts(engine: Engine, item_id: str, form: Form) -> tuple[int, i
 
 
 def _answers(engine: Engine, item_id: str, form: Form) -> tuple[AnswerRecord, ...]:
-    """Every answer as readable cells, sorted by value and renumbered (no pseudonyms)."""
-    run = engine.run(item_id)
+    """Every answer as its type exports it, sorted by value and renumbered (no pseudonyms)."""
     moderated = set(form.moderated_fields())
     answers: list[list[AnswerCell]] = []
-    for value in run.answers.values():
-        cells: list[AnswerCell] = []
-        for field in form.fields:
-            raw = value.get(field.name)
-            if raw is None:
-                continue
-            if field.name in moderated and (
-                not isinstance(raw, str) or engine.decision(item_id, raw) != APPROVED
-            ):
-                continue  # rejected or never approved: not exported, anywhere
-            cells.extend(readable_cells(field, raw))
+    for row in engine.export(item_id):
+        cells = list(_kept_cells(engine, item_id, row, moderated))
         if cells:
             answers.append(cells)
-    answers.sort(key=lambda cells: [(c.label, c.text) for c in cells])
+    # Ties would keep the order of arrival: the raw values break them.
+    answers.sort(key=lambda cells: [(c.label, c.text, _sort_value(c.value)) for c in cells])
     return tuple(AnswerRecord(number, tuple(cells)) for number, cells in enumerate(answers, 1))
 
 
-def _option(options: tuple[str, ...], index: Any) -> str:
-    if isinstance(index, int) and 0 <= index < len(options):
-        return strip_controls(options[index])
-    return str(index)
+def _sort_value(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _scale_text(field: ScaleField | GridField, value: Any) -> str:
-    if isinstance(field, ScaleField) and isinstance(value, int):
-        label = field.label_for(value)
-        return str(value) if label == str(value) else f"{value} ({strip_controls(label)})"
-    if isinstance(field, GridField) and isinstance(value, int):
-        points = field.points()
-        if len(field.labels) == len(points) and value in points:
-            return f"{value} ({strip_controls(field.labels[points.index(value)])})"
-    return str(value)
+def _kept_cells(
+    engine: Engine, item_id: str, row: Iterable[AnswerCell], moderated: set[str]
+) -> Iterable[AnswerCell]:
+    """A row's cells, readable, without moderated text that was not approved.
 
-
-def readable_cells(field: Field, value: Any) -> list[AnswerCell]:
-    """One field's stored value as readable text; grids and points give a cell per row."""
-    label = strip_controls(field.label)
-    if isinstance(field, ChoiceField):
-        return [AnswerCell(field.name, label, value, _option(field.options, value))]
-    if isinstance(field, MultiField | RankField) and isinstance(value, list):
-        joiner = "; " if isinstance(field, MultiField) else " > "
-        text = joiner.join(_option(field.options, i) for i in value)
-        return [AnswerCell(field.name, label, value, text)]
-    if isinstance(field, ScaleField):
-        return [AnswerCell(field.name, label, value, _scale_text(field, value))]
-    if isinstance(field, TextField):
-        return [AnswerCell(field.name, label, value, strip_controls(str(value)))]
-    if isinstance(field, GridField | PointsField) and isinstance(value, list):
-        names = field.rows if isinstance(field, GridField) else field.options
-        cells = []
-        for index, (name, part) in enumerate(zip(names, value, strict=False)):
-            text = _scale_text(field, part) if isinstance(field, GridField) else str(part)
-            cells.append(
-                AnswerCell(f"{field.name}.{index}", f"{label}: {strip_controls(name)}", part, text)
-            )
-        return cells
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return [AnswerCell(field.name, label, value, strip_controls(text))]
+    The engine hands the type only approved text to export; this checks again, so a type
+    that exports the raw answer some other way still cannot put rejected text back.
+    """
+    for cell in row:
+        if cell.field in moderated and (
+            not isinstance(cell.value, str) or engine.decision(item_id, cell.value) != APPROVED
+        ):
+            continue
+        yield AnswerCell(
+            str(cell.field),
+            strip_controls(str(cell.label)),
+            cell.value,
+            strip_controls(str(cell.text)),
+        )

@@ -7,10 +7,9 @@ leak what another withholds.
 
 from __future__ import annotations
 
-from typing import Any
-
 from attrs import frozen
 
+from facilitate.forms import ExportCell
 from facilitate.views import Block
 
 SHOWN = "shown"
@@ -21,7 +20,9 @@ NO_ANSWERS = "no_answers"
 NO_ACTIVITY = "no_activity"
 """A talk, a break: nothing to answer."""
 FAILED = "failed"
-"""The activity type's plugin raised while tallying or drawing its section."""
+"""The activity type's plugin raised while tallying, drawing or exporting its section."""
+STATUSES = (SHOWN, NOT_ENOUGH, NO_ANSWERS, NO_ACTIVITY, FAILED)
+"""The values of ``ItemReport.status`` (and of ``status`` in the JSON report)."""
 
 
 @frozen
@@ -33,14 +34,9 @@ class FieldInfo:
     kind: str
 
 
-@frozen
-class AnswerCell:
-    """One field of one answer: its raw stored value and the same as readable text."""
-
-    field: str
-    label: str
-    value: Any
-    text: str
+AnswerCell = ExportCell
+"""One field of one answer, as the item's activity type exports it: the field's name and
+label, the raw stored value, and the same as readable text."""
 
 
 @frozen

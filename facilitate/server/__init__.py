@@ -2,7 +2,7 @@
 
 ``make_app`` builds the aiohttp application; ``start_server`` binds it and returns a
 ``RunningServer`` with the join, projector and control URLs. They are loaded on first
-use, so that importing :mod:`facilitate.server.commands` (which ``facilitate check``
+use, so that importing :mod:`facilitate.server.cli` (which ``facilitate check``
 does, to build its parser) does not pull in aiohttp.
 """
 

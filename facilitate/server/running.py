@@ -16,7 +16,8 @@ from aiohttp import web
 from attrs import define
 
 from facilitate.engine import Engine
-from facilitate.server.app import STATE, make_app
+from facilitate.server.app import make_app
+from facilitate.server.state import STATE
 
 LOOPBACK = "127.0.0.1"
 SHUTDOWN_SECONDS = 3.0
@@ -139,13 +140,15 @@ async def start_server(
     host: str | None = None,
     port: int | None = None,
     wifi_payload: str | None = None,
+    facilitator_language: str | None = None,
 ) -> RunningServer:
     """Serve the engine in the running loop.
 
     With no ``host``, the server listens on the laptop's LAN address (for phones) and on
     127.0.0.1 (for the facilitator's own browser and simulated phones); with no network
     it listens on loopback only and says so in ``note``. ``port`` 0 picks a free port;
-    none means 8000.
+    none means 8000. ``facilitator_language`` is the control page's (default: the
+    system's).
     """
     note = ""
     if host is None:
@@ -160,7 +163,7 @@ async def start_server(
             note = "No local network found: phones cannot reach this computer yet."
     else:
         hosts = [host] if _is_loopback(host) else [host, LOOPBACK]
-    app = make_app(engine, wifi_payload=wifi_payload)
+    app = make_app(engine, wifi_payload=wifi_payload, facilitator_language=facilitator_language)
     runner = web.AppRunner(
         app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, logger=_server_log
     )

@@ -1,20 +1,32 @@
-"""The facilitator's Textual app: the engine, the participant server and the two screens."""
+"""The facilitator's Textual app: the engine, the participant server and the two screens.
+
+The console speaks the facilitator's language (``language``, by default the system's);
+the projector speaks the room's (the agenda's), from :func:`facilitate.room.room_view`.
+Every key goes through :func:`facilitate.commands.perform`, as the web control page and
+rehearsals do. Notifications are for the facilitator: while the projector is shown
+they wait, and appear once the console is back.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
+from attrs import evolve, frozen
 from textual.app import App
 from textual.css.query import NoMatches
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from facilitate import events
+from facilitate.commands import CommandError, Done, perform
 from facilitate.engine import Engine
+from facilitate.i18n import Translator, system_language, translator
+from facilitate.render import terminal
 from facilitate.text import one_line
-from facilitate.tui import render
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.screens.console import ConsoleScreen
 from facilitate.tui.screens.projector import ProjectorScreen
@@ -26,15 +38,16 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.1
 """Engine events only mark the screen dirty; it is redrawn at most this often."""
+CONSOLE, PROJECTOR = "console", "projector"
 
 CONTRAST = Theme(
     name="facilitate-contrast",
-    primary=render.SKY_BLUE,
-    secondary=render.ORANGE,
-    accent=render.PURPLE,
-    warning=render.ORANGE,
-    error=render.VERMILLION,
-    success=render.GREEN,
+    primary=terminal.SKY_BLUE,
+    secondary=terminal.ORANGE,
+    accent=terminal.PURPLE,
+    warning=terminal.ORANGE,
+    error=terminal.VERMILLION,
+    success=terminal.GREEN,
     foreground="#ffffff",
     background="#000000",
     surface="#000000",
@@ -59,19 +72,33 @@ StartServer = Callable[[Engine], Awaitable[ParticipantServer]]
 Simulate = Callable[[Engine, ParticipantServer, asyncio.Event], Coroutine[Any, Any, Any]]
 
 
+@frozen
+class Notice:
+    """A notification for the facilitator, kept so it can wait while the projector is up."""
+
+    message: str
+    title: str
+    severity: SeverityLevel
+    timeout: float | None
+    markup: bool
+    until: float = 0.0
+    """When its toast goes away (``time.monotonic``), once shown."""
+
+
 class FacilitateApp(App[int]):
-    """Drives one session. Build it with :func:`build_app`, for the CLI and tests alike."""
+    """Drives one session: the CLI passes a server starter, tests a fixed join URL."""
 
     CSS_PATH = "app.tcss"
     TITLE = "facilitate"
-    MODES = {"console": ConsoleScreen, "projector": ProjectorScreen}
-    DEFAULT_MODE = "console"
+    MODES = {CONSOLE: ConsoleScreen, PROJECTOR: ProjectorScreen}
+    DEFAULT_MODE = CONSOLE
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
         engine: Engine,
         *,
+        language: str | None = None,
         start_server: StartServer | None = None,
         join_url: str = "",
         simulate: Simulate | None = None,
@@ -83,6 +110,8 @@ class FacilitateApp(App[int]):
         # Textual parse and apply every style a second time before the first frame.
         self.register_theme(CONTRAST)
         self.theme = CONTRAST.name
+        self.t: Translator = translator(language or system_language())
+        """The facilitator's language: the console, its dialogs and notifications."""
         self._note = note
         self.engine = engine
         self._start_server = start_server
@@ -93,6 +122,9 @@ class FacilitateApp(App[int]):
         self.wifi: Wifi | None = None
         self.startup_error: str | None = None
         self.redraws = 0
+        self.held: list[Notice] = []
+        """Notifications waiting for the console (the projector shows none)."""
+        self._shown: list[Notice] = []
         self._dirty = True
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_simulation = asyncio.Event()
@@ -151,9 +183,11 @@ class FacilitateApp(App[int]):
 
     def _simulation_ended(self, task: asyncio.Task[Any]) -> None:
         if not task.cancelled() and task.exception() is not None:
-            error = task.exception()
+            error = one_line(str(task.exception()))
             self.notify(
-                one_line(f"The simulated phones stopped: {error}"), severity="error", markup=False
+                self.t.gettext("The simulated phones stopped: {error}", error=error),
+                severity="error",
+                markup=False,
             )
 
     # -- the engine ------------------------------------------------------------
@@ -161,24 +195,41 @@ class FacilitateApp(App[int]):
     def _on_engine_event(self, event: events.Event) -> None:
         self._dirty = True
         if isinstance(event, events.PluginFailed):
+            message = one_line(event.message)
             self.notify(
-                f"A plugin failed: {one_line(event.message)}", severity="error", markup=False
+                self.t.gettext("A plugin failed: {message}", message=message),
+                severity="error",
+                markup=False,
             )
 
     def mark_dirty(self) -> None:
         self._dirty = True
 
-    def act(self, action: Callable[[Engine], Any]) -> None:
-        """Run a facilitator action on the engine; an error is shown, never fatal."""
+    def perform(self, name: str, **params: Any) -> Done | None:
+        """Run a facilitator command (:mod:`facilitate.commands`) and say what it did.
+
+        A refused command changes nothing and says why; a failure is shown, never fatal.
+        """
+        done: Done | None = None
         try:
-            action(self.engine)
+            done = perform(self.engine, name, params)
+        except CommandError as error:
+            self.notify(error.text(self.t), severity="warning", markup=False)
         except Exception as error:
-            log.exception("facilitator action failed")
+            log.exception("facilitator command %r failed", name)
+            problem = one_line(f"{type(error).__name__}: {error}")
             self.notify(
-                one_line(f"{type(error).__name__}: {error}"), severity="error", markup=False
+                self.t.gettext("That did not work: {problem}", problem=problem),
+                severity="error",
+                markup=False,
             )
+        else:
+            said = done.text(self.t)
+            if said:
+                self.notify(said, markup=False)
         self._dirty = True
         self._tick()
+        return done
 
     def _workshop_screen(self) -> WorkshopScreen | None:
         for screen in reversed(self.screen_stack):
@@ -198,6 +249,51 @@ class FacilitateApp(App[int]):
         except NoMatches:  # the screen is being built or taken down
             self._dirty = self._dirty or full
 
+    # -- notifications: the facilitator's, never the room's ------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification on the console; while the projector is up, keep it back.
+
+        Nothing meant for the facilitator is drawn in front of the room: what is said
+        while the projector is shown waits until the console is back.
+        """
+        notice = Notice(message, title, severity, timeout, markup)
+        if self.current_mode == PROJECTOR:
+            self.held.append(notice)
+            return
+        self._show(notice)
+
+    def _show(self, notice: Notice) -> None:
+        lasts = self.NOTIFICATION_TIMEOUT if notice.timeout is None else notice.timeout
+        self._shown.append(evolve(notice, until=time.monotonic() + lasts))
+        super().notify(
+            notice.message,
+            title=notice.title,
+            severity=notice.severity,
+            timeout=notice.timeout,
+            markup=notice.markup,
+        )
+
+    def _hold_toasts(self) -> None:
+        """Take the console's toasts down before the projector goes up; they come back."""
+        now = time.monotonic()
+        self.held = [n for n in self._shown if n.until > now] + self.held
+        self._shown = []
+        self.clear_notifications()
+
+    def _release_held(self) -> None:
+        held, self.held = self.held, []
+        for notice in held:
+            self._show(notice)
+
     # -- what the screens show ---------------------------------------------------
 
     @property
@@ -208,20 +304,27 @@ class FacilitateApp(App[int]):
     def note(self) -> str:
         """What the facilitator should know about how phones reach the server."""
         if self._start_server is not None and self.server is None and not self.started.is_set():
-            return "starting the participant server…"
-        return getattr(self.server, "note", "") or self._note
+            return self.t.gettext("starting the participant server…")
+        # The server's note is looked up too: a sentence in the catalog reads translated.
+        note = getattr(self.server, "note", "") or self._note
+        return self.t.gettext(note) if note else ""
 
     @property
     def resume_hint(self) -> str:
         if self.engine.store.ephemeral:
-            return "This session lives in memory only: quitting ends it and keeps nothing."
-        return (
-            "The session is kept. Continue it later with:\n"
-            f"    facilitate resume {self.engine.store.id}"
-        )
+            return self.t.gettext(
+                "This session lives in memory only: quitting ends it and keeps nothing."
+            )
+        kept = self.t.gettext("The session is kept. Continue it later with:")
+        return f"{kept}\n    facilitate resume {self.engine.store.id}"
 
     def switch_view(self) -> None:
-        self.switch_mode("projector" if self.current_mode == "console" else "console")
+        if self.current_mode == CONSOLE:
+            self._hold_toasts()
+            self.switch_mode(PROJECTOR)
+        else:
+            self.switch_mode(CONSOLE)
+            self._release_held()
         self._dirty = True
 
     def set_wifi(self, wifi: Wifi | bool | None) -> None:
@@ -243,27 +346,10 @@ class FacilitateApp(App[int]):
         except Exception as error:
             log.exception("the web projector did not take the Wi-Fi code")
             self.notify(
-                one_line(f"The web projector did not take the Wi-Fi code: {error}"),
+                self.t.gettext(
+                    "The web projector did not take the Wi-Fi code: {error}",
+                    error=one_line(str(error)),
+                ),
                 severity="error",
                 markup=False,
             )
-
-
-def build_app(
-    engine: Engine,
-    *,
-    start_server: StartServer | None = None,
-    join_url: str = "",
-    simulate: Simulate | None = None,
-    simulated: int = 0,
-    note: str = "",
-) -> FacilitateApp:
-    """The one way to build the app: the CLI passes a server starter, tests a fixed URL."""
-    return FacilitateApp(
-        engine,
-        start_server=start_server,
-        join_url=join_url,
-        simulate=simulate,
-        simulated=simulated,
-        note=note,
-    )

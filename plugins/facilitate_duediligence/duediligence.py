@@ -8,15 +8,18 @@ are shown as a spread per area; the gaps, moderated like any free text, go to th
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any, ClassVar
 
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     Form,
     GridField,
     ItemContext,
+    MessageCatalog,
     Note,
     Radar,
     Spread,
@@ -28,19 +31,37 @@ from facilitate.api import (
     setting,
 )
 
-FIVE_PS = ["Prevention", "Protection", "Prosecution", "Punishment", "Provision of redress"]
-
-GAP_LABEL: dict[str, str] = {
-    "en": "{area}: the most urgent gap (optional)",
-    "es": "{area}: la brecha más urgente (opcional)",
-    "fr": "{area} : la lacune la plus urgente (facultatif)",
-    "ar": "{area}: الثغرة الأكثر إلحاحًا (اختياري)",
-    "id": "{area}: kesenjangan paling mendesak (opsional)",
-}
-"""The gap question in the agenda's language (the areas come from the agenda)."""
+CATALOG = MessageCatalog(Path(__file__).resolve().parent / "locale", "facilitate_duediligence")
 
 
-def check_areas(areas: tuple[str, ...]) -> str | None:
+def default_question(context: ItemContext) -> str:
+    return context.gettext(
+        "In your context, how well does the State act with due diligence to end violence"
+        " against women?"
+    )
+
+
+def five_ps(context: ItemContext) -> tuple[str, ...]:
+    """The Due Diligence Framework's five areas, in the room's language."""
+    return (
+        context.pgettext("due diligence area", "Prevention"),
+        context.pgettext("due diligence area", "Protection"),
+        context.pgettext("due diligence area", "Prosecution"),
+        context.pgettext("due diligence area", "Punishment"),
+        context.pgettext("due diligence area", "Provision of redress"),
+    )
+
+
+def scale_ends(context: ItemContext) -> tuple[str, ...]:
+    return (
+        context.pgettext("how well the State acts", "Not at all"),
+        context.pgettext("how well the State acts", "Fully"),
+    )
+
+
+def check_areas(areas: tuple[str, ...] | None) -> str | None:
+    if areas is None:
+        return None
     if not 3 <= len(areas) <= 8:
         return f"expected 3 to 8 areas, got {len(areas)}"
     if any(not area.strip() for area in areas):
@@ -52,21 +73,23 @@ def check_areas(areas: tuple[str, ...]) -> str | None:
 
 @frozen
 class DueDiligenceConfig:
-    question: str = setting(
-        "In your context, how well does the State act with due diligence to end violence"
-        " against women?",
-        help="the question shown above the ratings, a string",
+    question: str | None = setting(
+        None,
+        help="the question shown above the ratings, a string; by default, how well the State"
+        " acts with due diligence to end violence against women, in the agenda's language",
     )
-    areas: tuple[str, ...] = setting(
-        FIVE_PS,
-        help="a list of 3 to 8 areas, in the workshop's language (the 5 Ps by default)",
+    areas: tuple[str, ...] | None = setting(
+        None,
+        help="a list of 3 to 8 areas; by default the 5 Ps (Prevention, Protection,"
+        " Prosecution, Punishment, Provision of redress) in the agenda's language",
         check=check_areas,
     )
     min: int = setting(1, help="the lowest point of the scale, 0 or 1")
     max: int = setting(5, help="the highest point of the scale, from 3 to 10")
-    labels: tuple[str, ...] = setting(
-        ["Not at all", "Fully"],
-        help="a label for each point of the scale, or 2 for its ends",
+    labels: tuple[str, ...] | None = setting(
+        None,
+        help="a label for each point of the scale, or 2 for its ends; by default"
+        ' "Not at all" and "Fully" in the agenda\'s language',
     )
     gaps: bool = setting(True, help="true to ask for the most urgent gap in each area")
 
@@ -77,7 +100,7 @@ class DueDiligenceConfig:
         if not 3 <= self.max <= 10:
             problems.append(("max", f"expected a number from 3 to 10, got {self.max}"))
         points = self.max - self.min + 1
-        if len(self.labels) not in (0, 2, points):
+        if self.labels is not None and len(self.labels) not in (0, 2, points):
             problems.append(
                 (
                     "labels",
@@ -112,17 +135,18 @@ def gap_field(index: int) -> str:
 
 
 class DueDiligenceTally(Tally[DueDiligenceResult]):
-    def __init__(self, config: DueDiligenceConfig) -> None:
+    def __init__(self, config: DueDiligenceConfig, areas: int) -> None:
         self.config = config
+        self.areas = areas
         self.answers = 0
-        self.counts = [[0] * len(config.points) for _ in config.areas]
-        self.gaps: list[Counter[str]] = [Counter() for _ in config.areas]
+        self.counts = [[0] * len(config.points) for _ in range(areas)]
+        self.gaps: list[Counter[str]] = [Counter() for _ in range(areas)]
 
     def _apply(self, value: dict[str, Any], sign: int) -> None:
         self.answers += sign
         for area, rating in enumerate(value.get("ratings") or []):
             self.counts[area][rating - self.config.min] += sign
-        for area in range(len(self.config.areas)):
+        for area in range(self.areas):
             gap = value.get(gap_field(area))
             if isinstance(gap, str):  # None until approved
                 self.gaps[area][gap] += sign
@@ -148,88 +172,131 @@ class DueDiligence(ActivityType[DueDiligenceConfig, DueDiligenceResult]):
     example: ClassVar[dict[str, Any] | None] = {
         "question": "How well does the State act on violence against women where you work?",
     }
-    title = "Due diligence: the 5 Ps"
+    title = N_("Due diligence: the 5 Ps")
+    catalog = CATALOG
     Config = DueDiligenceConfig
 
+    # -- words that follow the room's language unless the agenda sets them ----------------
+
+    def question(self, config: DueDiligenceConfig, context: ItemContext) -> str:
+        return config.question if config.question is not None else default_question(context)
+
+    def areas(self, config: DueDiligenceConfig, context: ItemContext) -> tuple[str, ...]:
+        return config.areas if config.areas is not None else five_ps(context)
+
+    def labels(self, config: DueDiligenceConfig, context: ItemContext) -> tuple[str, ...]:
+        return config.labels if config.labels is not None else scale_ends(context)
+
+    def point_labels(self, config: DueDiligenceConfig, context: ItemContext) -> tuple[str, ...]:
+        labels = self.labels(config, context)
+        if len(labels) == len(config.points):
+            return labels
+        if len(labels) == 2:
+            middle = [str(p) for p in config.points[1:-1]]
+            return (labels[0], *middle, labels[1])
+        return tuple(str(p) for p in config.points)
+
+    # -- asking ----------------------------------------------------------------------------
+
     def form(self, config: DueDiligenceConfig, context: ItemContext) -> Form:
+        areas = self.areas(config, context)
         fields: list[Any] = [
             GridField(
                 name="ratings",
-                label=config.question,
-                rows=config.areas,
+                label=self.question(config, context),
+                rows=areas,
                 min=config.min,
                 max=config.max,
-                labels=config.labels,
+                labels=self.labels(config, context),
             )
         ]
         if config.gaps:
-            language = context.language.split("-")[0].lower()
-            gap_label = GAP_LABEL.get(language, GAP_LABEL["en"])
             fields += [
                 TextField(
                     name=gap_field(index),
-                    label=gap_label.format(area=area),
+                    label=context.gettext("{area}: the most urgent gap (optional)", area=area),
                     required=False,
                     moderated=True,
                     max_length=280,
                 )
-                for index, area in enumerate(config.areas)
+                for index, area in enumerate(areas)
             ]
         return Form(fields)
 
-    def new_tally(self, config: DueDiligenceConfig) -> DueDiligenceTally:
-        return DueDiligenceTally(config)
+    def new_tally(self, config: DueDiligenceConfig, context: ItemContext) -> DueDiligenceTally:
+        return DueDiligenceTally(config, len(self.areas(config, context)))
 
-    def _point_labels(self, config: DueDiligenceConfig) -> tuple[str, ...]:
-        if len(config.labels) == len(config.points):
-            return config.labels
-        if len(config.labels) == 2:
-            middle = [str(p) for p in config.points[1:-1]]
-            return (config.labels[0], *middle, config.labels[1])
-        return tuple(str(p) for p in config.points)
+    def prompt(self, config: DueDiligenceConfig, context: ItemContext) -> str:
+        return self.question(config, context)
 
-    def spread(self, config: DueDiligenceConfig, result: DueDiligenceResult) -> Spread:
+    # -- showing ---------------------------------------------------------------------------
+
+    def spread(
+        self, config: DueDiligenceConfig, result: DueDiligenceResult, context: ItemContext
+    ) -> Spread:
+        areas = self.areas(config, context)
         return Spread(
-            tuple(
-                SpreadRow(area, row) for area, row in zip(config.areas, result.counts, strict=True)
-            ),
+            tuple(SpreadRow(area, row) for area, row in zip(areas, result.counts, strict=True)),
             config.points,
-            self._point_labels(config),
-            title="How the State performs, as the room sees it",
+            self.point_labels(config, context),
+            title=context.gettext("How the State performs, as the room sees it"),
         )
 
-    def view(self, config: DueDiligenceConfig, result: DueDiligenceResult) -> View:
-        return (self.spread(config, result), Note(f"{result.answers} answers"))
+    def answers_note(self, result: DueDiligenceResult, context: ItemContext) -> Note:
+        return Note(context.ngettext("{count} answer", "{count} answers", result.answers))
 
-    def report(self, config: DueDiligenceConfig, result: DueDiligenceResult) -> View:
+    def view(
+        self, config: DueDiligenceConfig, result: DueDiligenceResult, context: ItemContext
+    ) -> View:
+        return (self.spread(config, result, context), self.answers_note(result, context))
+
+    def report(
+        self, config: DueDiligenceConfig, result: DueDiligenceResult, context: ItemContext
+    ) -> View:
+        areas = self.areas(config, context)
         means = result.means(config.points)
         blocks: list[Any] = [
             Radar(
-                config.areas,
+                areas,
                 tuple(config.min if m is None else round(m, 2) for m in means),
                 maximum=float(config.max),
                 minimum=float(config.min),
-                title="Mean rating per area",
+                title=context.gettext("Mean rating per area"),
             ),
-            self.spread(config, result),
+            self.spread(config, result, context),
             Table(
-                ("Area", "Mean", "Answers"),
-                tuple(
-                    (area, "–" if m is None else f"{m:.1f}", str(sum(row)))
-                    for area, m, row in zip(config.areas, means, result.counts, strict=True)
+                (
+                    context.pgettext("table header", "Area"),
+                    context.pgettext("table header", "Mean"),
+                    context.pgettext("table header", "Answers"),
                 ),
-                title="Ratings per area",
+                tuple(
+                    (
+                        area,
+                        "–" if m is None else context.number(m),
+                        context.number(sum(row)),
+                    )
+                    for area, m, row in zip(areas, means, result.counts, strict=True)
+                ),
+                title=context.gettext("Ratings per area"),
             ),
         ]
         gap_rows = tuple(
-            (area, text, str(count))
-            for area, gaps in zip(config.areas, result.gaps, strict=True)
+            (area, text, context.number(count))
+            for area, gaps in zip(areas, result.gaps, strict=True)
             for text, count in sorted(gaps, key=lambda gap: (-gap[1], gap[0]))
         )
         if gap_rows:
-            blocks.append(Table(("Area", "Most urgent gap", "Named by"), gap_rows, title="Gaps"))
-        blocks.append(Note(f"{result.answers} answers"))
+            blocks.append(
+                Table(
+                    (
+                        context.pgettext("table header", "Area"),
+                        context.pgettext("table header", "Most urgent gap"),
+                        context.pgettext("table header", "Named by"),
+                    ),
+                    gap_rows,
+                    title=context.gettext("Gaps"),
+                )
+            )
+        blocks.append(self.answers_note(result, context))
         return tuple(blocks)
-
-    def prompt(self, config: DueDiligenceConfig) -> str:
-        return config.question

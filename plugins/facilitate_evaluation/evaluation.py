@@ -18,18 +18,24 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
+    Answer,
     Bar,
     Bars,
     ChoiceField,
+    ExportCell,
     Field,
     Form,
     ItemContext,
+    MessageCatalog,
     MultiField,
     Note,
     ScaleField,
@@ -39,49 +45,22 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
-    for_language,
     setting,
     unordered,
 )
 
-LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
-
-# The form's own words in the agenda's language; the questions come from the agenda.
-WORDS: dict[str, dict[str, Any]] = {
-    "en": {"intro": "Your answers are anonymous and help us improve.", "likert": LIKERT_LABELS},
-    "es": {
-        "intro": "Tus respuestas son anónimas y nos ayudan a mejorar.",
-        "likert": (
-            "Muy en desacuerdo",
-            "En desacuerdo",
-            "Ni de acuerdo ni en desacuerdo",
-            "De acuerdo",
-            "Muy de acuerdo",
-        ),
-    },
-    "fr": {
-        "intro": "Vos réponses sont anonymes et nous aident à nous améliorer.",
-        "likert": (
-            "Pas du tout d'accord",
-            "Pas d'accord",
-            "Ni d'accord ni pas d'accord",
-            "D'accord",
-            "Tout à fait d'accord",
-        ),
-    },
-    "ar": {
-        "intro": "إجاباتك مجهولة الهوية وتساعدنا على التحسين.",
-        "likert": ("أعارض بشدة", "أعارض", "محايدة", "أوافق", "أوافق بشدة"),
-    },
-    "id": {
-        "intro": "Jawaban Anda anonim dan membantu kami menjadi lebih baik.",
-        "likert": ("Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"),
-    },
-}
+CATALOG = MessageCatalog(Path(__file__).resolve().parent / "locale", "facilitate_evaluation")
 
 
-def words(language: str) -> dict[str, Any]:
-    return for_language(WORDS, language)
+def likert_labels(context: ItemContext) -> tuple[str, ...]:
+    """The five Likert points in the room's language, for questions that name none."""
+    return (
+        context.pgettext("likert", "Strongly disagree"),
+        context.pgettext("likert", "Disagree"),
+        context.pgettext("likert", "Neither agree nor disagree"),
+        context.pgettext("likert", "Agree"),
+        context.pgettext("likert", "Strongly agree"),
+    )
 
 
 KINDS = ("likert", "rating", "choice", "text")
@@ -112,7 +91,7 @@ class Question:
     def points(self) -> tuple[int, ...]:
         return tuple(range(self.min, self.max + 1))
 
-    def point_labels(self, likert: tuple[str, ...] = LIKERT_LABELS) -> tuple[str, ...]:
+    def point_labels(self, likert: tuple[str, ...]) -> tuple[str, ...]:
         """A label per point; a Likert question without labels uses ``likert``'s."""
         if self.kind == "likert" and not self.labels:
             return likert
@@ -177,7 +156,7 @@ def read_question(
             labels = ()
         values.update(min=low, max=high, labels=tuple(labels))
     elif kind == "choice":
-        options = table.get("options")
+        options: Any = table.get("options")
         if not _strings(options) or not 2 <= len(options) <= 20:
             problems.append((f"{where}.options", "expected a list of 2 to 20 options"))
         elif len(set(options)) != len(options) or not all(o.strip() for o in options):
@@ -228,7 +207,8 @@ class EvaluationConfig:
     )
     intro: str = setting(
         "",
-        help="a sentence shown above the questions (by default, that answers are anonymous)",
+        help="a sentence shown above the questions; by default, that answers are anonymous,"
+        " in the agenda's language",
     )
     on_projector: bool = setting(
         False, help="true to allow showing the results to the room (false keeps them to you)"
@@ -314,11 +294,12 @@ class Evaluation(ActivityType[EvaluationConfig, EvaluationResult]):
     """Several questions in one form; results stay with the facilitator by default."""
 
     kind = "evaluation"
-    title = "Evaluation form"
+    title = N_("Evaluation form")
+    catalog = CATALOG
     Config = EvaluationConfig
 
     def form(self, config: EvaluationConfig, context: ItemContext) -> Form:
-        say = words(context.language)
+        likert = likert_labels(context)
         fields: list[Field] = []
         for index, q in enumerate(config.parsed):
             name = field_name(index)
@@ -330,7 +311,7 @@ class Evaluation(ActivityType[EvaluationConfig, EvaluationResult]):
                         required=q.required,
                         min=q.min,
                         max=q.max,
-                        labels=q.point_labels(say["likert"]) if q.kind == "likert" else q.labels,
+                        labels=q.point_labels(likert) if q.kind == "likert" else q.labels,
                     )
                 )
             elif q.kind == "choice" and q.multiple:
@@ -358,29 +339,80 @@ class Evaluation(ActivityType[EvaluationConfig, EvaluationResult]):
                         moderated=config.on_projector,
                     )
                 )
-        return Form(fields, intro=config.intro or say["intro"])
+        intro = config.intro or context.gettext("Your answers are anonymous and help us improve.")
+        return Form(fields, intro=intro)
 
-    def new_tally(self, config: EvaluationConfig) -> EvaluationTally:
+    def new_tally(self, config: EvaluationConfig, context: ItemContext) -> EvaluationTally:
         return EvaluationTally(config.parsed)
 
-    def view(self, config: EvaluationConfig, result: EvaluationResult) -> View:
+    def held_back(self, question: Question, context: ItemContext) -> Note:
+        """Said in place of a question's results while fewer than ``k`` answered it."""
+        return Note(
+            context.ngettext(
+                "{question}: shown once {count} person has answered this question.",
+                "{question}: shown once {count} people have answered this question.",
+                context.k,
+                question=question.text,
+            )
+        )
+
+    def question_blocks(
+        self, q: Question, r: QuestionResult, likert: tuple[str, ...], context: ItemContext
+    ) -> list[Any]:
+        """One question's results: its spread and mean, its bars, or its open answers."""
+        if not context.enough(r.answered):
+            return [self.held_back(q, context)]
+        if q.kind in ("likert", "rating"):
+            row = SpreadRow(q.text, r.counts)
+            # The labels the phones showed, in the room's language.
+            blocks: list[Any] = [Spread((row,), q.points, q.point_labels(likert), title=q.text)]
+            mean = row.mean(q.points)
+            if mean is not None:
+                blocks.append(
+                    Note(
+                        context.ngettext(
+                            "Mean {mean} from {count} answer",
+                            "Mean {mean} from {count} answers",
+                            r.answered,
+                            mean=mean,
+                        )
+                    )
+                )
+            return blocks
+        if q.kind == "choice":
+            bars = tuple(Bar(o, c) for o, c in zip(q.options, r.counts, strict=True))
+            shares_of = r.answered if q.multiple else None
+            return [Bars(bars, title=q.text, answers=shares_of, of_answers=True)]
+        if r.texts:
+            return [Texts(unordered([t for t, _ in r.texts]), title=q.text)]
+        return [Note(context.gettext("{question}: no open answers yet", question=q.text))]
+
+    def view(
+        self, config: EvaluationConfig, result: EvaluationResult, context: ItemContext
+    ) -> View:
+        likert = likert_labels(context)
         blocks: list[Any] = []
         for q, r in zip(config.parsed, result.questions, strict=True):
-            if q.kind in ("likert", "rating"):
-                row = SpreadRow(q.text, r.counts)
-                blocks.append(Spread((row,), q.points, q.point_labels(), title=q.text))
-                mean = row.mean(q.points)
-                if mean is not None:
-                    blocks.append(Note(f"Mean {mean:.1f} from {r.answered} answers"))
-            elif q.kind == "choice":
-                bars = tuple(Bar(o, c) for o, c in zip(q.options, r.counts, strict=True))
-                blocks.append(Bars(bars, title=q.text, unit="answers"))
-            elif r.texts:
-                blocks.append(Texts(unordered([t for t, _ in r.texts]), title=q.text))
-            else:
-                blocks.append(Note(f"{q.text}: no open answers yet"))
-        blocks.append(Note(f"{result.answers} evaluations"))
+            blocks += self.question_blocks(q, r, likert, context)
+        blocks.append(
+            Note(context.ngettext("{count} evaluation", "{count} evaluations", result.answers))
+        )
         return tuple(blocks)
 
-    def prompt(self, config: EvaluationConfig) -> str:
-        return config.intro or "Evaluation form"
+    def export(
+        self, config: EvaluationConfig, answers: Sequence[Answer], context: ItemContext
+    ) -> Iterable[Sequence[ExportCell]]:
+        """Each answer as cells, without the questions the view holds back (fewer than k)."""
+        result = self.tally(config, [dict(answer.value) for answer in answers], context)
+        withheld = {
+            field_name(index)
+            for index, r in enumerate(result.questions)
+            if not context.enough(r.answered)
+        }
+        for cells in super().export(config, answers, context):
+            kept = [cell for cell in cells if cell.field.split(".")[0] not in withheld]
+            if kept:
+                yield kept
+
+    def prompt(self, config: EvaluationConfig, context: ItemContext) -> str:
+        return config.intro or context.gettext("Evaluation form")

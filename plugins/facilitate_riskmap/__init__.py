@@ -6,7 +6,8 @@ from typing import Any
 
 from facilitate.api import hookimpl
 
-from .riskmap import RiskMap, RiskMapConfig, RiskMapResult, ThreatRating
+from .riskmap import RiskMap, RiskMapConfig
+from .tally import RiskMapResult, ThreatRating
 
 __all__ = ["RiskMap", "RiskMapConfig", "RiskMapResult", "ThreatRating"]
 

@@ -9,11 +9,13 @@ strategies, so each participant can mark those they already use and those they w
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from attrs import frozen
 
 from facilitate.api import (
+    N_,
     ActivityType,
     AnswerError,
     Bar,
@@ -21,6 +23,7 @@ from facilitate.api import (
     ChoiceField,
     Form,
     ItemContext,
+    MessageCatalog,
     MultiField,
     Note,
     Reference,
@@ -29,55 +32,29 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
-    for_language,
     setting,
     unordered,
 )
 
-DEFAULT_CATEGORIES = ["Self", "Family", "Organisation", "Movement", "Digital"]
+CATALOG = MessageCatalog(Path(__file__).resolve().parent / "locale", "facilitate_strategies")
 PER_CATEGORY_ON_SCREEN = 6
 """The projector shows this many strategies per category; the report shows them all."""
 
-# The forms' own words, in the agenda's language (strategies and categories come from it).
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "category": "Who or what does it protect?",
-        "use": "Strategies I already use",
-        "try": "Strategies I would like to try",
-        "none": "No strategies have been shared yet.",
-    },
-    "es": {
-        "category": "¿A quién o qué protege?",
-        "use": "Estrategias que ya uso",
-        "try": "Estrategias que me gustaría probar",
-        "none": "Todavía no se han compartido estrategias.",
-    },
-    "fr": {
-        "category": "Qui ou quoi protège-t-elle ?",
-        "use": "Stratégies que j'utilise déjà",
-        "try": "Stratégies que j'aimerais essayer",
-        "none": "Aucune stratégie n'a encore été partagée.",
-    },
-    "ar": {
-        "category": "من أو ماذا تحمي؟",
-        "use": "استراتيجيات أستخدمها بالفعل",
-        "try": "استراتيجيات أود تجربتها",
-        "none": "لم تتم مشاركة أي استراتيجيات بعد.",
-    },
-    "id": {
-        "category": "Siapa atau apa yang dilindunginya?",
-        "use": "Strategi yang sudah saya gunakan",
-        "try": "Strategi yang ingin saya coba",
-        "none": "Belum ada strategi yang dibagikan.",
-    },
-}
+
+def default_categories(context: ItemContext) -> tuple[str, ...]:
+    """Who or what a strategy protects, in the room's language."""
+    return (
+        context.pgettext("strategy category", "Self"),
+        context.pgettext("strategy category", "Family"),
+        context.pgettext("strategy category", "Organisation"),
+        context.pgettext("strategy category", "Movement"),
+        context.pgettext("strategy category", "Digital"),
+    )
 
 
-def words(language: str) -> dict[str, str]:
-    return for_language(WORDS, language)
-
-
-def check_categories(categories: tuple[str, ...]) -> str | None:
+def check_categories(categories: tuple[str, ...] | None) -> str | None:
+    if categories is None:
+        return None
     if not 1 <= len(categories) <= 12:
         return f"expected 1 to 12 categories, got {len(categories)}"
     if any(not category.strip() for category in categories):
@@ -95,14 +72,16 @@ def check_length(length: int) -> str | None:
 
 @frozen
 class StrategiesConfig:
-    question: str = setting(
-        "Share one strategy that keeps you, your family, your organisation or your movement safer.",
-        help="the invitation shown to participants, a string",
+    question: str | None = setting(
+        None,
+        help="the invitation shown to participants, a string; by default, to share one"
+        " strategy that keeps you, your family, your organisation or your movement safer,"
+        " in the agenda's language",
     )
-    categories: tuple[str, ...] = setting(
-        DEFAULT_CATEGORIES,
-        help="a list of 1 to 12 categories, in the workshop's language"
-        " (default: Self, Family, Organisation, Movement, Digital)",
+    categories: tuple[str, ...] | None = setting(
+        None,
+        help="a list of 1 to 12 categories; by default Self, Family, Organisation, Movement,"
+        " Digital, in the agenda's language",
         check=check_categories,
     )
     max_length: int = setting(280, help="the longest strategy in characters", check=check_length)
@@ -162,39 +141,76 @@ class Strategies(ActivityType[StrategiesConfig, StrategiesResult]):
     """Post a strategy, with its category; shown once approved."""
 
     kind = "strategies"
-    title = "Strategy sharing: post"
+    title = N_("Strategy sharing: post")
+    catalog = CATALOG
     Config = StrategiesConfig
+
+    def question(self, config: StrategiesConfig, context: ItemContext) -> str:
+        if config.question is not None:
+            return config.question
+        return context.gettext(
+            "Share one strategy that keeps you, your family, your organisation or your"
+            " movement safer."
+        )
+
+    def categories(self, config: StrategiesConfig, context: ItemContext) -> tuple[str, ...]:
+        if config.categories is not None:
+            return config.categories
+        return default_categories(context)
 
     def form(self, config: StrategiesConfig, context: ItemContext) -> Form:
         return Form(
             [
                 TextField(
                     name="strategy",
-                    label=config.question,
+                    label=self.question(config, context),
                     max_length=config.max_length,
                     moderated=True,
                 ),
                 ChoiceField(
                     name="category",
-                    label=words(context.language)["category"],
-                    options=config.categories,
+                    label=context.gettext("Who or what does it protect?"),
+                    options=self.categories(config, context),
                 ),
             ]
         )
 
-    def new_tally(self, config: StrategiesConfig) -> StrategiesTally:
-        return StrategiesTally(config.categories)
+    def new_tally(self, config: StrategiesConfig, context: ItemContext) -> StrategiesTally:
+        return StrategiesTally(self.categories(config, context))
 
-    def view(self, config: StrategiesConfig, result: StrategiesResult) -> View:
+    def posted_note(self, result: StrategiesResult, context: ItemContext, hidden: int = 0) -> Note:
+        if hidden:
+            return Note(
+                context.ngettext(
+                    "{count} strategy posted, {approved} approved ({hidden} more in the report)",
+                    "{count} strategies posted, {approved} approved ({hidden} more in the report)",
+                    result.answers,
+                    approved=len(result.strategies),
+                    hidden=hidden,
+                )
+            )
+        return Note(
+            context.ngettext(
+                "{count} strategy posted, {approved} approved",
+                "{count} strategies posted, {approved} approved",
+                result.answers,
+                approved=len(result.strategies),
+            )
+        )
+
+    def view(
+        self, config: StrategiesConfig, result: StrategiesResult, context: ItemContext
+    ) -> View:
+        categories = self.categories(config, context)
         blocks: list[Any] = [
             Bars(
-                tuple(Bar(c, len(result.in_category(c))) for c in config.categories),
-                title="Strategies shared, by category",
-                unit="strategies",
+                tuple(Bar(c, len(result.in_category(c))) for c in categories),
+                title=context.gettext("Strategies shared, by category"),
+                unit=context.gettext("strategies"),
             )
         ]
         hidden = 0
-        for category in config.categories:
+        for category in categories:
             strategies = result.in_category(category)
             if not strategies:
                 continue
@@ -204,21 +220,25 @@ class Strategies(ActivityType[StrategiesConfig, StrategiesResult]):
             shown = [s.text for s in ranked[:PER_CATEGORY_ON_SCREEN]]
             hidden += len(ranked) - len(shown)
             blocks.append(Texts(tuple(shown), title=category))
-        more = f" ({hidden} more in the report)" if hidden else ""
-        blocks.append(
-            Note(f"{result.answers} strategies posted, {len(result.strategies)} approved{more}")
-        )
+        blocks.append(self.posted_note(result, context, hidden))
         return tuple(blocks)
 
-    def report(self, config: StrategiesConfig, result: StrategiesResult) -> View:
-        rows = tuple((s.category, s.text, str(s.count)) for s in result.strategies)
+    def report(
+        self, config: StrategiesConfig, result: StrategiesResult, context: ItemContext
+    ) -> View:
+        rows = tuple((s.category, s.text, context.number(s.count)) for s in result.strategies)
+        headers = (
+            context.pgettext("table header", "Category"),
+            context.pgettext("table header", "Strategy"),
+            context.pgettext("table header", "Posted by"),
+        )
         return (
-            Table(("Category", "Strategy", "Posted by"), rows, title="Strategies shared"),
-            Note(f"{result.answers} strategies posted, {len(result.strategies)} approved"),
+            Table(headers, rows, title=context.gettext("Strategies shared")),
+            self.posted_note(result, context),
         )
 
-    def prompt(self, config: StrategiesConfig) -> str:
-        return config.question
+    def prompt(self, config: StrategiesConfig, context: ItemContext) -> str:
+        return self.question(config, context)
 
 
 # -- the second phase: mark the strategies you use or would try ---------------------
@@ -235,9 +255,10 @@ class StrategiesVoteConfig:
     from_item: str = setting(
         key="from", help="the id of the earlier strategies item whose strategies are listed"
     )
-    question: str = setting(
-        "Which of these strategies do you use, and which would you try?",
-        help="the question shown above the list, a string",
+    question: str | None = setting(
+        None,
+        help="the question shown above the list, a string; by default, which of these"
+        " strategies you use and which you would try, in the agenda's language",
     )
     top: int = setting(
         3, help="how many strategies per category the projector shows", check=check_top
@@ -300,7 +321,8 @@ class StrategiesVote(ActivityType[StrategiesVoteConfig, StrategiesVoteResult]):
     """Mark, among the approved strategies, those you use and those you would try."""
 
     kind = "strategies-vote"
-    title = "Strategy sharing: mark what you use or would try"
+    title = N_("Strategy sharing: mark what you use or would try")
+    catalog = CATALOG
     Config = StrategiesVoteConfig
 
     def posted(self, config: StrategiesVoteConfig, context: ItemContext) -> StrategiesResult:
@@ -310,23 +332,33 @@ class StrategiesVote(ActivityType[StrategiesVoteConfig, StrategiesVoteResult]):
     def strategies(self, config: StrategiesVoteConfig, context: ItemContext) -> list[Strategy]:
         return list(self.posted(config, context).strategies)
 
+    def question(self, config: StrategiesVoteConfig, context: ItemContext) -> str:
+        if config.question is not None:
+            return config.question
+        return context.gettext("Which of these strategies do you use, and which would you try?")
+
     def form(self, config: StrategiesVoteConfig, context: ItemContext) -> Form:
         strategies = self.strategies(config, context)
-        options = tuple(f"{s.category}: {s.text}" for s in strategies)
-        say = words(context.language)
-        intro = config.question if strategies else say["none"]
+        options = tuple(
+            context.gettext("{category}: {strategy}", category=s.category, strategy=s.text)
+            for s in strategies
+        )
+        if strategies:
+            intro = self.question(config, context)
+        else:
+            intro = context.gettext("No strategies have been shared yet.")
         return Form(
             [
                 MultiField(
                     name="use",
-                    label=say["use"],
+                    label=context.gettext("Strategies I already use"),
                     options=options,
                     min=0,
                     required=False,
                 ),
                 MultiField(
                     name="try",
-                    label=say["try"],
+                    label=context.gettext("Strategies I would like to try"),
                     options=options,
                     min=0,
                     required=False,
@@ -353,7 +385,7 @@ class StrategiesVote(ActivityType[StrategiesVoteConfig, StrategiesVoteResult]):
             "try_strategies": [_key(strategies[i], posted) for i in would_try],
         }
 
-    def new_tally(self, config: StrategiesVoteConfig) -> StrategiesVoteTally:
+    def new_tally(self, config: StrategiesVoteConfig, context: ItemContext) -> StrategiesVoteTally:
         return StrategiesVoteTally()
 
     def references(self, config: StrategiesVoteConfig) -> tuple[Reference, ...]:
@@ -362,7 +394,12 @@ class StrategiesVote(ActivityType[StrategiesVoteConfig, StrategiesVoteResult]):
     def _categories(self, result: StrategiesVoteResult) -> list[str]:
         return list(dict.fromkeys(m.category for m in result.marks))
 
-    def view(self, config: StrategiesVoteConfig, result: StrategiesVoteResult) -> View:
+    def answers_note(self, result: StrategiesVoteResult, context: ItemContext) -> Note:
+        return Note(context.ngettext("{count} answer", "{count} answers", result.answers))
+
+    def view(
+        self, config: StrategiesVoteConfig, result: StrategiesVoteResult, context: ItemContext
+    ) -> View:
         blocks: list[Any] = []
         for category in self._categories(result):
             marks = sorted(
@@ -373,28 +410,32 @@ class StrategiesVote(ActivityType[StrategiesVoteConfig, StrategiesVoteResult]):
                 Bars(
                     tuple(Bar(m.text, m.total) for m in marks),
                     title=category,
-                    unit="use it or would try it",
+                    unit=context.gettext("use it or would try it"),
                 )
             )
-        blocks.append(Note(f"{result.answers} answers"))
+        blocks.append(self.answers_note(result, context))
         return tuple(blocks)
 
-    def report(self, config: StrategiesVoteConfig, result: StrategiesVoteResult) -> View:
+    def report(
+        self, config: StrategiesVoteConfig, result: StrategiesVoteResult, context: ItemContext
+    ) -> View:
         rows = tuple(
-            (m.category, m.text, str(m.use), str(m.would_try))
+            (m.category, m.text, context.number(m.use), context.number(m.would_try))
             for m in sorted(
                 result.marks,
                 key=lambda m: (self._categories(result).index(m.category), -m.total, m.text),
             )
         )
+        headers = (
+            context.pgettext("table header", "Category"),
+            context.pgettext("table header", "Strategy"),
+            context.pgettext("table header", "Use it"),
+            context.pgettext("table header", "Would try it"),
+        )
         return (
-            Table(
-                ("Category", "Strategy", "Use it", "Would try it"),
-                rows,
-                title="Strategies the room uses or would try",
-            ),
-            Note(f"{result.answers} answers"),
+            Table(headers, rows, title=context.gettext("Strategies the room uses or would try")),
+            self.answers_note(result, context),
         )
 
-    def prompt(self, config: StrategiesVoteConfig) -> str:
-        return config.question
+    def prompt(self, config: StrategiesVoteConfig, context: ItemContext) -> str:
+        return self.question(config, context)

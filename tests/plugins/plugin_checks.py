@@ -7,21 +7,42 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from facilitate.api import ActivityType, ItemContext, StaticContext
-from facilitate.simulate import form_answer
+from facilitate.api import ActivityType, ItemContext, MessageCatalog, StaticContext
+from facilitate.random_answers import form_answer
 
 
 class FakeContext(StaticContext):
-    """A context in which other items have given results (for ``from = "..."``)."""
+    """A context in which other items have given results (for ``from = "..."``).
+
+    ``k`` is 1 unless given, so small hand-made results are shown whole; ``catalog`` is
+    the type's own, as the engine would pass it.
+    """
 
     def __init__(
-        self, results: dict[str, Any] | None = None, item_id: str = "item", language: str = "en"
+        self,
+        results: dict[str, Any] | None = None,
+        item_id: str = "item",
+        language: str = "en",
+        *,
+        k: int = 1,
+        catalog: MessageCatalog | None = None,
     ) -> None:
-        super().__init__(item_id, language)
+        super().__init__(item_id, language, k=k, catalog=catalog)
         self.results = results or {}
 
     def result_of(self, item_id: str) -> Any | None:
         return self.results.get(item_id)
+
+
+def context_for(
+    activity: ActivityType[Any, Any],
+    language: str = "en",
+    results: dict[str, Any] | None = None,
+    *,
+    k: int = 1,
+) -> FakeContext:
+    """A context as the engine gives ``activity``: its catalog, a room language and k."""
+    return FakeContext(results, language=language, k=k, catalog=activity.catalog)
 
 
 def accepted(
@@ -67,10 +88,14 @@ def edits(
 
 
 def check_incremental_tally(
-    activity: ActivityType[Any, Any], config: Any, steps: list[tuple[int, dict[str, Any] | None]]
+    activity: ActivityType[Any, Any],
+    config: Any,
+    steps: list[tuple[int, dict[str, Any] | None]],
+    context: ItemContext | None = None,
 ) -> None:
     """Adding and removing answers as the engine does equals a fresh tally, in any order."""
-    running = activity.new_tally(config)
+    context = context or context_for(activity)
+    running = activity.new_tally(config, context)
     current: dict[int, dict[str, Any]] = {}
     for device, value in steps:
         old = current.pop(device, None)
@@ -80,7 +105,7 @@ def check_incremental_tally(
             running.add(value)
             current[device] = value
     left = list(current.values())
-    fresh = activity.tally(config, left)
+    fresh = activity.tally(config, left, context)
     assert running.result() == fresh
-    assert activity.tally(config, list(reversed(left))) == fresh
+    assert activity.tally(config, list(reversed(left)), context) == fresh
     assert activity.count(fresh) == len(left)

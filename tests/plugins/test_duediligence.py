@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from facilitate_duediligence import DueDiligence
 from hypothesis import given, settings
-from plugin_checks import accepted, check_incremental_tally, edits
+from plugin_checks import accepted, check_incremental_tally, context_for, edits
 
-from facilitate.api import AnswerError, ConfigError, Note, Radar, Spread, StaticContext, Table
+from facilitate.api import AnswerError, ConfigError, Note, Radar, Spread, Table
 
 DD = DueDiligence()
 CONFIG = DD.configure({})
+CONTEXT = context_for(DD)
 
 
 def rated(*points: int, **gaps: str) -> dict[str, list[str]]:
@@ -38,7 +39,7 @@ def test_config_errors(settings, key, words) -> None:
 
 
 def test_form_rates_the_five_ps_and_asks_for_a_gap_in_each() -> None:
-    form = DD.form(CONFIG, StaticContext())
+    form = DD.form(CONFIG, CONTEXT)
     grid = form.field("ratings")
     assert grid.rows == (
         "Prevention",
@@ -49,9 +50,7 @@ def test_form_rates_the_five_ps_and_asks_for_a_gap_in_each() -> None:
     )
     assert form.moderated_fields() == ["gap_0", "gap_1", "gap_2", "gap_3", "gap_4"]
     assert all(not form.field(f"gap_{i}").required for i in range(5))
-    assert [f.name for f in DD.form(DD.configure({"gaps": False}), StaticContext()).fields] == [
-        "ratings"
-    ]
+    assert [f.name for f in DD.form(DD.configure({"gaps": False}), CONTEXT).fields] == ["ratings"]
 
 
 @pytest.mark.parametrize(
@@ -104,7 +103,7 @@ def test_result_counts_each_point_per_area_and_only_approved_gaps() -> None:
 
 
 def test_view_is_a_five_row_spread() -> None:
-    spread, note = DD.view(CONFIG, known())
+    spread, note = DD.view(CONFIG, known(), CONTEXT)
     assert isinstance(spread, Spread)
     assert len(spread.rows) == 5
     assert spread.rows[1].counts == (0, 2, 0, 1, 0)
@@ -114,7 +113,7 @@ def test_view_is_a_five_row_spread() -> None:
 
 
 def test_report_has_a_radar_of_means_and_the_gaps_per_area() -> None:
-    blocks = DD.report(CONFIG, known())
+    blocks = DD.report(CONFIG, known(), CONTEXT)
     radar = blocks[0]
     assert isinstance(radar, Radar)
     assert radar.axes[0] == "Prevention" and radar.values[0] == 2.0
@@ -127,11 +126,42 @@ def test_report_has_a_radar_of_means_and_the_gaps_per_area() -> None:
 
 
 def test_report_of_no_answers_draws_an_empty_radar() -> None:
-    blocks = DD.report(CONFIG, DD.tally(CONFIG, []))
+    blocks = DD.report(CONFIG, DD.tally(CONFIG, []), CONTEXT)
     assert blocks[0].values == (1, 1, 1, 1, 1)
     assert not any(isinstance(b, Table) and b.title == "Gaps" for b in blocks)
 
 
 def test_the_gap_question_follows_the_agenda_language() -> None:
-    form = DD.form(CONFIG, StaticContext(language="id"))
-    assert form.field("gap_0").label == "Prevention: kesenjangan paling mendesak (opsional)"
+    form = DD.form(CONFIG, context_for(DD, "id"))
+    assert form.field("gap_0").label == "Pencegahan: kesenjangan paling mendesak (opsional)"
+
+
+@pytest.mark.parametrize(
+    ("language", "first_area", "ends"),
+    [
+        ("es", "Prevención", ("Nada", "Plenamente")),
+        ("ar", "الوقاية", ("لا على الإطلاق", "تمامًا")),
+        ("fr", "Prévention", ("Pas du tout", "Pleinement")),
+    ],
+)
+def test_the_five_ps_and_the_scale_ends_follow_the_room_language(language, first_area, ends):
+    context = context_for(DD, language)
+    form = DD.form(CONFIG, context)
+    grid = form.field("ratings")
+    assert grid.rows[0] == first_area and len(grid.rows) == 5
+    assert grid.labels == ends
+    assert grid.label == DD.prompt(CONFIG, context) != DD.prompt(CONFIG, CONTEXT)
+    spread = DD.view(CONFIG, known(), context)[0]
+    assert spread.rows[0].label == first_area
+    assert (spread.point_labels[0], spread.point_labels[-1]) == ends
+    radar = DD.report(CONFIG, known(), context)[0]
+    assert radar.axes[0] == first_area
+
+
+def test_areas_and_labels_the_agenda_writes_are_kept_as_written() -> None:
+    config = DD.configure({"areas": ["Ley", "Policía", "Jueces"], "labels": ["Mal", "Bien"]})
+    form = DD.form(config, context_for(DD, "ar"))
+    assert form.field("ratings").rows == ("Ley", "Policía", "Jueces")
+    assert form.field("ratings").labels == ("Mal", "Bien")
+    numbers_only = DD.configure({"min": 0, "max": 10, "labels": []})
+    assert DD.form(numbers_only, context_for(DD, "es")).field("ratings").labels == ()

@@ -5,13 +5,24 @@ from __future__ import annotations
 import pytest
 from facilitate_riskmap import RiskMap, RiskMapResult
 from hypothesis import given, settings
-from plugin_checks import FakeContext, accepted, check_incremental_tally, edits
+from plugin_checks import accepted, check_incremental_tally, context_for, edits
 
 from facilitate.agenda import AgendaError, loads_agenda
-from facilitate.api import AnswerError, Bars, ConfigError, Heatmap, Note, Table, Texts
+from facilitate.api import (
+    Answer,
+    AnswerError,
+    Bars,
+    ConfigError,
+    Heatmap,
+    Note,
+    Scatter,
+    Table,
+    Texts,
+)
 
 RISKMAP = RiskMap()
 THREATS = ["Smear campaign online", "Phone seized at a checkpoint", "Office raid"]
+CONTEXT = context_for(RISKMAP)
 
 
 def configure(**settings):
@@ -88,12 +99,12 @@ from = "{target}"
 
 
 def test_form_has_a_grid_for_likelihood_and_impact_and_an_optional_proposal() -> None:
-    form = RISKMAP.form(configure(), FakeContext())
+    form = RISKMAP.form(configure(), CONTEXT)
     assert [f.name for f in form.fields] == ["likelihood", "impact", "proposal"]
     assert form.field("likelihood").rows == tuple(THREATS)
     assert form.field("likelihood").labels[0] == "Very unlikely"
     assert form.moderated_fields() == ["proposal"]
-    with_capacities = RISKMAP.form(configure(capacities=True, proposals=False), FakeContext())
+    with_capacities = RISKMAP.form(configure(capacities=True, proposals=False), CONTEXT)
     assert [f.name for f in with_capacities.fields] == [
         "likelihood",
         "impact",
@@ -133,13 +144,14 @@ def test_a_later_item_rates_the_approved_proposals_of_an_earlier_one() -> None:
         ],
     )
     later = RISKMAP.configure({"from": "first", "threats": ["Burnout"]})
-    context = FakeContext({"first": earlier})
+    context = context_for(RISKMAP, results={"first": earlier})
     assert RISKMAP.form(later, context).field("impact").rows == ("Burnout", "Doxxing")
     assert RISKMAP.references(later)[0].item_id == "first"
     empty = RISKMAP.configure({"from": "first", "proposals": False})
-    assert RISKMAP.form(empty, FakeContext()).intro == "There are no threats to rate yet."
-    with pytest.raises(AnswerError):
-        accepted(RISKMAP, empty, {}, FakeContext())
+    assert RISKMAP.form(empty, CONTEXT).intro == "There are no threats to rate yet."
+    with pytest.raises(AnswerError) as caught:
+        accepted(RISKMAP, empty, {}, CONTEXT)
+    assert caught.value.message == "There is nothing to rate yet."
 
 
 # -- tallies ------------------------------------------------------------------------
@@ -208,27 +220,51 @@ def test_unrated_threats_are_listed_last_without_numbers() -> None:
 # -- what is shown ---------------------------------------------------------------------
 
 
-def test_view_is_a_heat_map_with_impact_high_at_the_top_and_threats_ranked() -> None:
-    heatmap, bars, proposals, note = RISKMAP.view(configure(), known_result())
+def test_view_is_a_heat_map_a_scatter_and_the_threats_ranked() -> None:
+    heatmap, scatter, bars, proposals, note = RISKMAP.view(configure(), known_result(), CONTEXT)
     assert isinstance(heatmap, Heatmap)
+    assert heatmap.title == "Ratings by likelihood and impact"
+    assert (heatmap.row_title, heatmap.column_title) == ("Impact", "Likelihood")
     assert heatmap.row_labels[0] == "5 Critical" and heatmap.row_labels[-1] == "1 Minor"
     assert heatmap.column_labels[0] == "1 Very unlikely"
     assert heatmap.cells[0] == (2, 0, 0, 0, 0)  # impact 5: the raid, rated unlikely twice
     assert heatmap.cells[1] == (0, 0, 0, 1, 1)
-    assert isinstance(bars, Bars)
+    assert isinstance(bars, Bars) and bars.title == "Threats, highest risk first"
+    assert not bars.of_answers and bars.unit == "risk (likelihood x impact)"
     assert [(b.label, b.value) for b in bars.rows] == [
         ("Smear campaign online", 18.0),
         ("Office raid", 5.0),
         ("Phone seized at a checkpoint", 4.0),
     ]
     assert isinstance(proposals, Texts) and proposals.texts == ("Doxxing of family members",)
+    assert proposals.title == "Threats the room added"
     assert note == Note("2 answers")
+    assert isinstance(scatter, Scatter)
 
 
-def test_report_has_the_matrix_and_a_table_of_every_threat() -> None:
-    blocks = RISKMAP.report(configure(capacities=True), known_result(configure(capacities=True)))
-    heatmap, table, proposals, _ = blocks
-    assert isinstance(heatmap, Heatmap)
+def test_scatter_puts_each_threat_at_its_mean_likelihood_and_impact() -> None:
+    scatter = RISKMAP.view(configure(), known_result(), CONTEXT)[1]
+    assert isinstance(scatter, Scatter)
+    points = {p.label: (p.x, p.y, p.count) for p in scatter.points}
+    assert points == {
+        "Smear campaign online": (4.5, 4.0, 2),
+        "Office raid": (1.0, 5.0, 2),
+        "Phone seized at a checkpoint": (2.0, 2.0, 2),
+    }
+    assert (scatter.x_range, scatter.y_range) == ((1.0, 5.0), (1.0, 5.0))
+    assert (scatter.x_title, scatter.y_title) == ("Likelihood", "Impact")
+    assert scatter.x_labels == ("1 Very unlikely", "2 Unlikely", "3 Possible", "4 Likely",
+                                "5 Very likely")  # fmt: skip
+    assert scatter.y_labels[-1] == "5 Critical"
+    report = RISKMAP.report(configure(), known_result(), CONTEXT)
+    assert scatter in report
+
+
+def test_report_has_the_matrix_the_scatter_and_a_table_of_every_threat() -> None:
+    config = configure(capacities=True)
+    blocks = RISKMAP.report(config, known_result(config), CONTEXT)
+    heatmap, scatter, table, proposals, answers, risk = blocks
+    assert isinstance(heatmap, Heatmap) and isinstance(scatter, Scatter)
     assert isinstance(table, Table)
     assert table.headers == (
         "Threat",
@@ -240,20 +276,120 @@ def test_report_has_the_matrix_and_a_table_of_every_threat() -> None:
         "Risk",
     )
     assert table.rows[0][0] == "Smear campaign online"
+    assert table.rows[0][1:4] == ("2", "4.5", "4")
     assert isinstance(proposals, Table) and proposals.rows == (("Doxxing of family members", "1"),)
-    assert "averaged over participants (from 0.2 to 125)" in blocks[-1].text
+    assert answers == Note("2 answers")
+    assert "averaged over participants (from 0.2 to 125)" in risk.text
 
 
 def test_two_labels_name_the_ends_of_the_axes() -> None:
     config = configure(likelihood_labels=["Rare", "Certain"])
-    heatmap = RISKMAP.view(config, known_result(config))[0]
+    heatmap, scatter = RISKMAP.view(config, known_result(config), CONTEXT)[:2]
     assert heatmap.column_labels == ("1 Rare", "2", "3", "4", "5 Certain")
+    assert scatter.x_labels == heatmap.column_labels
 
 
 def test_the_forms_own_words_follow_the_agenda_language() -> None:
-    form = RISKMAP.form(configure(capacities=True), FakeContext(language="es"))
+    form = RISKMAP.form(configure(capacities=True), context_for(RISKMAP, "es"))
     assert form.field("likelihood").label == "¿Qué tan probable es que ocurra?"
     assert form.field("capacity").labels == ("Apenas", "Totalmente")
-    assert RISKMAP.form(configure(), FakeContext(language="pt")).field("impact").label == (
-        "How much harm would it do?"
+    unknown = context_for(RISKMAP, "pt")
+    assert RISKMAP.form(configure(), unknown).field("impact").label == "How much harm would it do?"
+
+
+@pytest.mark.parametrize(
+    ("language", "likely", "critical", "question"),
+    [
+        ("es", "Muy probable", "Crítico", "Valora cada amenaza"),
+        ("ar", "مرجّح جدًا", "حرج", "قيّمي كل تهديد"),
+        ("fr", "Très probable", "Critique", "Évaluez chaque menace"),
+        ("id", "Sangat mungkin", "Kritis", "Nilai setiap ancaman"),
+    ],
+)
+def test_default_labels_and_question_follow_the_room_language(
+    language, likely, critical, question
+) -> None:
+    context = context_for(RISKMAP, language)
+    config = configure()
+    form = RISKMAP.form(config, context)
+    assert form.field("likelihood").labels[-1] == likely
+    assert form.field("impact").labels[-1] == critical
+    assert form.intro.startswith(question)
+    assert RISKMAP.prompt(config, context) == form.intro
+    heatmap, scatter = RISKMAP.view(config, known_result(), context)[:2]
+    assert heatmap.row_labels[0] == f"5 {critical}"
+    assert scatter.x_labels[-1] == f"5 {likely}"
+    # Labels the agenda writes win over the defaults, in any language.
+    written = configure(likelihood_labels=["Rara", "Segura"])
+    assert RISKMAP.form(written, context).field("likelihood").labels == ("Rara", "Segura")
+
+
+# -- held back below k ----------------------------------------------------------------
+
+
+def late_threat_result():
+    """Three people rate the configured threats; one also rates a threat added later."""
+    earlier = RISKMAP.tally(
+        configure(), [{"likelihood": None, "impact": None, "threats": [], "proposal": "Doxxing"}]
     )
+    config = RISKMAP.configure({"from": "first", "threats": THREATS, "proposals": False})
+    before = context_for(RISKMAP, results={"first": RISKMAP.tally(configure(), [])})
+    after = context_for(RISKMAP, results={"first": earlier}, k=3)
+    values = [accepted(RISKMAP, config, ratings([3, 2, 1], [3, 4, 5]), before) for _ in range(3)]
+    values.append(accepted(RISKMAP, config, ratings([5, 5, 5, 5], [5, 5, 5, 5]), after))
+    return config, values, after
+
+
+def test_a_threat_rated_by_fewer_than_k_is_held_back_from_view_and_report() -> None:
+    config, values, context = late_threat_result()
+    result = RISKMAP.tally(config, values, context)
+    assert {t.threat: t.ratings for t in result.threats}["Doxxing"] == 1
+    view = RISKMAP.view(config, result, context)
+    bars = next(b for b in view if isinstance(b, Bars))
+    scatter = next(b for b in view if isinstance(b, Scatter))
+    heatmap = next(b for b in view if isinstance(b, Heatmap))
+    assert "Doxxing" not in [b.label for b in bars.rows]
+    assert "Doxxing" not in [p.label for p in scatter.points]
+    assert sum(map(sum, heatmap.cells)) == 4 * 3  # the held-back rating is not counted
+    assert Note("1 threat is held back until more people rate it.") in view
+    report = RISKMAP.report(config, result, context)
+    table = next(b for b in report if isinstance(b, Table))
+    assert "Doxxing" not in [row[0] for row in table.rows]
+    assert Note("1 threat is held back until more people rate it.") in report
+
+
+def test_the_export_leaves_out_the_ratings_the_view_holds_back() -> None:
+    config, values, context = late_threat_result()
+    rows = [list(cells) for cells in RISKMAP.export(config, [Answer(v) for v in values], context)]
+    assert len(rows) == 4
+    labels = {cell.label for cells in rows for cell in cells}
+    assert not any("Doxxing" in label for label in labels)
+    shown = {
+        p.label for p in RISKMAP.view(config, RISKMAP.tally(config, values), context)[1].points
+    }
+    exported = {label.split(": ", 1)[1] for label in labels}
+    assert exported == shown == set(THREATS)
+    first = rows[0]
+    assert first[0].field == "likelihood.0" and first[0].text == "3 (Possible)"
+    assert first[0].label == "How likely is it to happen?: Smear campaign online"
+    # With k = 1 nothing is held back, and the late threat's ratings are exported too.
+    everyone = context_for(RISKMAP, results=context.results, k=1)
+    rows = list(RISKMAP.export(config, [Answer(v) for v in values], everyone))
+    assert any("Doxxing" in cell.label for cells in rows for cell in cells)
+
+
+def test_the_export_keeps_approved_proposals_only() -> None:
+    config = configure()
+    value = accepted(RISKMAP, config, ratings([1, 2, 3], [1, 2, 3]) | {"proposal": ["Doxxing"]})
+    pending = dict(value, proposal=None)
+    rows = list(RISKMAP.export(config, [Answer(value), Answer(pending)], CONTEXT))
+    proposals = [cell.text for cells in rows for cell in cells if cell.field == "proposal"]
+    assert proposals == ["Doxxing"]
+
+
+def test_nothing_is_ranked_while_every_threat_is_held_back() -> None:
+    config = configure()
+    result = known_result()
+    view = RISKMAP.view(config, result, context_for(RISKMAP, k=3))
+    assert not any(isinstance(b, Bars | Scatter | Heatmap) for b in view)
+    assert Note("3 threats are held back until more people rate them.") in view

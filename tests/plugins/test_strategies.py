@@ -11,7 +11,7 @@ from facilitate_strategies import (
     StrategyMarks,
 )
 from hypothesis import given, settings
-from plugin_checks import FakeContext, accepted, check_incremental_tally, edits
+from plugin_checks import accepted, check_incremental_tally, context_for, edits
 
 from facilitate.agenda import AgendaError, loads_agenda
 from facilitate.api import AnswerError, Bars, ConfigError, Note, Table, Texts
@@ -34,7 +34,8 @@ APPROVED = StrategiesResult(
     ),
     ("Self", "Family", "Organisation", "Movement", "Digital"),
 )
-CONTEXT = FakeContext({"post": APPROVED})
+POST_CONTEXT = context_for(POST)
+CONTEXT = context_for(VOTE, results={"post": APPROVED})
 
 
 # -- configuration ------------------------------------------------------------------
@@ -114,7 +115,7 @@ from = "post"
 
 
 def test_post_form_is_a_moderated_text_and_a_category() -> None:
-    form = POST.form(POST.configure({}), FakeContext())
+    form = POST.form(POST.configure({}), POST_CONTEXT)
     assert [f.name for f in form.fields] == ["strategy", "category"]
     assert form.moderated_fields() == ["strategy"]
     assert form.field("category").options == (
@@ -164,7 +165,7 @@ def test_only_approved_strategies_count_and_same_words_are_counted_together() ->
 def test_post_view_shows_counts_per_category_and_the_approved_texts() -> None:
     config = POST.configure({"categories": ["Self", "Digital"]})
     result = POST.tally(config, [post("Rest", 0), post("VPN", 1), post(None, 1)])
-    bars, self_texts, digital_texts, note = POST.view(config, result)
+    bars, self_texts, digital_texts, note = POST.view(config, result, POST_CONTEXT)
     assert isinstance(bars, Bars) and [b.value for b in bars.rows] == [1, 1]
     assert self_texts == Texts(("Rest",), title="Self")
     assert digital_texts == Texts(("VPN",), title="Digital")
@@ -174,16 +175,16 @@ def test_post_view_shows_counts_per_category_and_the_approved_texts() -> None:
 def test_post_view_shows_the_most_shared_strategies_first_and_at_most_six_per_category() -> None:
     config = POST.configure({})
     values = [post(f"Strategy {n}", 0) for n in range(9)] + [post("Rest", 0)] * 3
-    blocks = POST.view(config, POST.tally(config, values))
+    blocks = POST.view(config, POST.tally(config, values), POST_CONTEXT)
     texts = next(b for b in blocks if isinstance(b, Texts))
     assert texts.texts[0] == "Rest" and len(texts.texts) == 6
     assert blocks[-1] == Note("12 strategies posted, 10 approved (4 more in the report)")
-    assert len(POST.report(config, POST.tally(config, values))[0].rows) == 10
+    assert len(POST.report(config, POST.tally(config, values), POST_CONTEXT)[0].rows) == 10
 
 
 def test_post_report_lists_every_approved_strategy_by_category() -> None:
     config = POST.configure({})
-    table, _ = POST.report(config, APPROVED)
+    table, _ = POST.report(config, APPROVED, POST_CONTEXT)
     assert isinstance(table, Table)
     assert table.headers == ("Category", "Strategy", "Posted by")
     assert table.rows[1] == ("Family", "A code word for emergencies", "2")
@@ -201,7 +202,7 @@ def test_vote_form_lists_approved_strategies_only() -> None:
         "Family: A code word for emergencies",
         "Digital: Signal with disappearing messages",
     )
-    empty = VOTE.form(config, FakeContext())
+    empty = VOTE.form(config, context_for(VOTE))
     assert empty.intro == "No strategies have been shared yet."
     assert empty.field("use").options == ()
 
@@ -229,7 +230,7 @@ def test_bad_marks_are_refused(raw, code) -> None:
 @settings(max_examples=60, deadline=None)
 @given(steps=edits(VOTE, VOTE.configure({"from": "post"}), CONTEXT))
 def test_vote_tally_incremental_equals_fresh(steps) -> None:
-    check_incremental_tally(VOTE, VOTE.configure({"from": "post"}), steps)
+    check_incremental_tally(VOTE, VOTE.configure({"from": "post"}), steps, CONTEXT)
 
 
 def vote_result():
@@ -254,7 +255,7 @@ def test_vote_result_counts_use_and_try_per_strategy() -> None:
 
 def test_vote_view_shows_the_top_strategies_per_category() -> None:
     config, result = vote_result()
-    blocks = VOTE.view(config, result)
+    blocks = VOTE.view(config, result, CONTEXT)
     bars = [b for b in blocks if isinstance(b, Bars)]
     assert [b.title for b in bars] == ["Self", "Family", "Digital"]
     assert bars[1].rows[0].label == "A code word for emergencies" and bars[1].rows[0].value == 3
@@ -264,14 +265,45 @@ def test_vote_view_shows_the_top_strategies_per_category() -> None:
 
 def test_vote_report_is_a_table_with_both_counts() -> None:
     config, result = vote_result()
-    table, _ = VOTE.report(config, result)
+    table, _ = VOTE.report(config, result, CONTEXT)
     assert table.headers == ("Category", "Strategy", "Use it", "Would try it")
     assert ("Family", "A code word for emergencies", "1", "2") in table.rows
 
 
 def test_the_forms_own_words_follow_the_agenda_language() -> None:
-    context = FakeContext({"post": APPROVED}, language="ar")
+    context = context_for(VOTE, "ar", results={"post": APPROVED})
     form = VOTE.form(VOTE.configure({"from": "post"}), context)
     assert form.field("use").label == "استراتيجيات أستخدمها بالفعل"
-    post_form = POST.form(POST.configure({}), FakeContext(language="fr"))
+    post_form = POST.form(POST.configure({}), context_for(POST, "fr"))
     assert post_form.field("category").label == "Qui ou quoi protège-t-elle ?"
+
+
+@pytest.mark.parametrize(
+    ("language", "categories"),
+    [
+        ("es", ("Personal", "Familia", "Organización", "Movimiento", "Digital")),
+        ("ar", ("الذات", "العائلة", "المنظمة", "الحركة", "الرقمي")),
+    ],
+)
+def test_default_categories_and_questions_follow_the_room_language(language, categories) -> None:
+    context = context_for(POST, language)
+    config = POST.configure({})
+    form = POST.form(config, context)
+    assert form.field("category").options == categories
+    assert form.field("strategy").label == POST.prompt(config, context)
+    assert POST.prompt(config, context) != POST.prompt(config, POST_CONTEXT)
+    result = POST.tally(config, [post("Caminar", 1)], context)
+    assert result.strategies == (Strategy(categories[1], "Caminar", 1),)
+    bars = POST.view(config, result, context)[0]
+    assert [b.label for b in bars.rows] == list(categories)
+    vote = VOTE.configure({"from": "post"})
+    vote_context = context_for(VOTE, language, results={"post": result})
+    assert VOTE.form(vote, vote_context).field("use").options[0].startswith(categories[1])
+    assert VOTE.form(vote, vote_context).intro == VOTE.prompt(vote, vote_context)
+    assert VOTE.prompt(vote, vote_context) != VOTE.prompt(vote, CONTEXT)
+
+
+def test_categories_the_agenda_writes_are_kept_as_written() -> None:
+    config = POST.configure({"categories": ["Cuerpo", "Casa"]})
+    form = POST.form(config, context_for(POST, "ar"))
+    assert form.field("category").options == ("Cuerpo", "Casa")

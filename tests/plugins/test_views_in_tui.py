@@ -11,10 +11,10 @@ import pytest
 from facilitate.agenda import loads_agenda
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
-from facilitate.simulate import form_answer
+from facilitate.random_answers import form_answer
 
 pytest.importorskip("textual")
-from facilitate.tui.app import build_app
+from facilitate.tui.app import FacilitateApp
 
 AGENDA = """
 title = "Plugin views"
@@ -90,7 +90,7 @@ def screen_text(app) -> str:
 
 async def test_projector_shows_the_heat_map_strategies_and_five_ps_but_not_the_evaluation() -> None:
     engine = await answered_engine()
-    app = build_app(engine, join_url="http://192.0.2.1:8000/j/123456")
+    app = FacilitateApp(engine, join_url="http://192.0.2.1:8000/j/123456", language="en")
     async with app.run_test(size=(150, 60)) as pilot:
         await pilot.press("tab")  # the projector
         assert app.current_mode == "projector"

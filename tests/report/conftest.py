@@ -8,9 +8,9 @@ import pytest
 from report_fixtures import AGENDA, make_plugins, seeded_rehearsal
 
 from facilitate.agenda import loads_agenda
+from facilitate.dress_rehearsal import DressRehearsalOutcome
 from facilitate.model import Agenda
 from facilitate.plugins import Plugins
-from facilitate.rehearsal import RehearsalOutcome
 
 
 @pytest.fixture
@@ -31,5 +31,5 @@ def sessions(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def rehearsed(agenda: Agenda, plugins: Plugins, sessions: Path) -> RehearsalOutcome:
+def rehearsed(agenda: Agenda, plugins: Plugins, sessions: Path) -> DressRehearsalOutcome:
     return seeded_rehearsal(agenda, plugins, sessions)

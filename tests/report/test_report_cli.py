@@ -39,7 +39,7 @@ def agenda_file(tmp_path: Path) -> Path:
     return path
 
 
-def rehearse(agenda_file: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+def dress_rehearsal(agenda_file: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
     code = main(["rehearse", str(agenda_file), "--participants", "6", "--seed", "2", *extra])
     out = capsys.readouterr().out
     assert code == 0
@@ -52,7 +52,7 @@ def rehearse(agenda_file: Path, capsys: pytest.CaptureFixture[str], *extra: str)
 def test_rehearse_in_process_then_report_in_every_format(
     agenda_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    session_id = rehearse(agenda_file, capsys, "--in-process")
+    session_id = dress_rehearsal(agenda_file, capsys, "--in-process")
     for fmt in ("html", "md", "csv", "json"):
         out = tmp_path / f"report.{fmt}"
         assert main(["report", session_id, "-o", str(out)]) == 0
@@ -72,8 +72,8 @@ def test_rehearse_in_process_then_report_in_every_format(
 
 
 def test_rehearse_through_the_server(agenda_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("facilitate.server.simulate", reason="the server is not built yet")
-    session_id = rehearse(agenda_file, capsys)
+    pytest.importorskip("facilitate.server.simulated_phones", reason="the server is not built yet")
+    session_id = dress_rehearsal(agenda_file, capsys)
     assert main(["report", session_id, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["session"]["participants_joined"] == 6
@@ -91,7 +91,7 @@ def test_unknown_session_is_a_clear_error(capsys: pytest.CaptureFixture[str]) ->
 def test_unknown_output_suffix_asks_for_a_format(
     agenda_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    session_id = rehearse(agenda_file, capsys, "--in-process")
+    session_id = dress_rehearsal(agenda_file, capsys, "--in-process")
     assert main(["report", session_id, "-o", str(tmp_path / "report.txt")]) == 1
     assert "add --format" in capsys.readouterr().err
     assert main(["report", session_id, "-o", str(tmp_path / "r.txt"), "--format", "md"]) == 0

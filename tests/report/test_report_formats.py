@@ -7,7 +7,6 @@ import io
 import json
 import os
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,10 @@ from facilitate.api import hookimpl
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
 from facilitate.plugins import Plugins
+from facilitate.random_answers import form_answer
 from facilitate.report import FORMATS, render
 from facilitate.report.collect import ReportError, collect, load_report
 from facilitate.report.model import NOT_ENOUGH, SHOWN, Report
-from facilitate.simulate import form_answer
 from facilitate.store import Store
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -73,7 +72,17 @@ def test_report_has_every_item_with_planned_and_actual_time(rehearsed, sessions,
     data = json.loads(render(report, "json"))
     assert data["format"] == "facilitate-report" and data["version"] == 1
     kinds = {block["kind"] for item in data["items"] for block in item["blocks"]}
-    assert kinds == {"bars", "spread", "heatmap", "words", "texts", "table", "radar", "note"}
+    assert kinds == {
+        "bars",
+        "spread",
+        "heatmap",
+        "scatter",
+        "words",
+        "texts",
+        "table",
+        "radar",
+        "note",
+    }
 
 
 def test_no_pseudonym_secret_or_token_in_any_format(rehearsed, sessions, plugins) -> None:
@@ -184,23 +193,11 @@ def test_session_needing_a_missing_plugin_is_a_report_error(rehearsed, sessions)
         load_report(rehearsed.session_id, directory=sessions, plugins=bare)
 
 
-def test_markdown_escapes_participant_text() -> None:
-    from facilitate.report.markdown import md
-
-    assert md("[click](http://x) *a* _b_ `c` <b> | # 1. x") == (
-        "\\[click\\](http://x) \\*a\\* \\_b\\_ \\`c\\` \\<b\\> \\| # 1. x"
-    )
-    assert md("# heading") == "\\# heading"
-    assert md("- item") == "\\- item"
-    assert md("3. third") == "3\\. third"
-    assert re.fullmatch(r"[^\n]*", md("two\nlines"))
-
-
 class BrokenReport(EveryBlock):
     kind = "broken-report"
     title = "Broken report"
 
-    def report(self, config, result):
+    def report(self, config, result, context):
         raise RuntimeError("cannot draw")
 
 
@@ -241,3 +238,13 @@ async def test_partial_session_and_a_failing_plugin_still_report() -> None:
     assert "could not be drawn" in render(report, "html")
     assert "not run" in render(report, "md")
     engine.close()
+
+
+def test_the_schema_documents_every_block_kind() -> None:
+    from facilitate.views import BLOCK_KINDS
+
+    schema = (Path(__file__).resolve().parents[2] / "docs" / "report-schema.md").read_text(
+        encoding="utf-8"
+    )
+    for kind in BLOCK_KINDS:
+        assert f"| `{kind.__name__.lower()}` |" in schema, kind.__name__

@@ -1,4 +1,5 @@
-"""The HTML report in a real headless Chromium: it renders, stays quiet, loads nothing."""
+"""The HTML report in a real headless Chromium: it renders, stays quiet, loads nothing,
+in English, in Spanish and in Arabic (right to left, with its charts left to right)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from report_fixtures import AGENDAS, make_plugins, seeded_rehearsal
 
+from facilitate.agenda import loads_agenda
 from facilitate.report import render
 from facilitate.report.collect import load_report
 
@@ -35,11 +38,24 @@ def browser():
         browser.close()
 
 
+TITLES = {
+    "en": "Report test day — workshop report",
+    "es": "Jornada de prueba — informe del taller",
+    "ar": "يوم تجريبي — تقرير الورشة",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_html_report_renders_quietly_and_loads_nothing(
-    browser, rehearsed, sessions, plugins, tmp_path: Path
+    browser, language: str, tmp_path: Path
 ) -> None:
+    plugins = make_plugins()
+    agenda = loads_agenda(AGENDAS[language], f"{language}.toml", plugins)
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    outcome = seeded_rehearsal(agenda, plugins, sessions)
     report = load_report(
-        rehearsed.session_id, directory=sessions, plugins=plugins, include_small=True
+        outcome.session_id, directory=sessions, plugins=plugins, include_small=True
     )
     page_file = tmp_path / "report.html"
     page_file.write_text(render(report, "html"), encoding="utf-8")
@@ -56,12 +72,19 @@ def test_html_report_renders_quietly_and_loads_nothing(
     assert errors == []
     assert [line for line in console if line.startswith(("error", "warning"))] == []
     assert requests == [page_file.as_uri()]
-    assert page.title() == "Report test day — workshop report"
-    assert page.locator("h1").inner_text() == "Report test day"
+    assert page.title() == TITLES[language]
+    assert page.locator("h1").inner_text() == agenda.title
+    direction = "rtl" if language == "ar" else "ltr"
+    assert page.evaluate("getComputedStyle(document.body).direction") == direction
+    assert page.evaluate(
+        "[...document.querySelectorAll('svg.chart')]"
+        ".every(svg => getComputedStyle(svg).direction === 'ltr')"
+    )
     assert page.locator("section.item").count() == len(report.items)
-    # Bars (2 choice items + every-block + the small one), spread, heatmap, words, radar, timing.
-    assert page.locator("svg.chart").count() >= 8
-    assert page.locator("ul.texts li").count() == 8
+    # Bars (2 choice items + every-block + the small one), spread, heatmap, scatter,
+    # words, radar, timing.
+    assert page.locator("svg.chart").count() >= 10
+    assert page.locator("ul.texts li").count() == len(report.items[3].blocks[5].texts)
     assert page.evaluate("document.scripts.length") == 0
     # Charts fit the page: nothing wider than the viewport.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1100

@@ -20,6 +20,9 @@ from facilitate.api import (
     PointsField,
     RankField,
     ScaleField,
+    Scatter,
+    ScatterPoint,
+    Tally,
     TextField,
     hookimpl,
     setting,
@@ -64,13 +67,13 @@ class EveryField(ActivityType[EveryFieldConfig, Any]):
             intro=config.question,
         )
 
-    def new_tally(self, config: EveryFieldConfig) -> CountTally:
+    def new_tally(self, config: EveryFieldConfig, context: Any) -> CountTally:
         return CountTally(lambda value: [value["colour"]])
 
-    def view(self, config: EveryFieldConfig, result: Any) -> Any:
+    def view(self, config: EveryFieldConfig, result: Any, context: Any) -> Any:
         answers = result.get(None, 0)
         rows = [Bar(name, result.get(i, 0)) for i, name in enumerate(("Red", "Green", "Blue"))]
-        return (Bars(rows), Note(f"{answers} answers"))
+        return (Bars(rows, of_answers=True), Note(f"{answers} answers"))
 
 
 class EveryFieldPlugin:
@@ -124,6 +127,109 @@ type = "text"
 question = "What helps you?"
 max_length = 100
 """
+
+
+@frozen
+class PositionsConfig:
+    across: str = setting(help="the x axis's question")
+    up: str = setting(help="the y axis's question")
+    thing: str = setting(help="what is placed")
+
+
+class PositionsTally(Tally[dict[tuple[int, int], int]]):
+    def __init__(self) -> None:
+        self.counts: dict[tuple[int, int], int] = {}
+
+    def add(self, value: Any) -> None:
+        key = (value["x"], value["y"])
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def remove(self, value: Any) -> None:
+        self.counts[(value["x"], value["y"])] -= 1
+
+    def result(self) -> dict[tuple[int, int], int]:
+        return {key: count for key, count in self.counts.items() if count}
+
+
+class Positions(ActivityType[PositionsConfig, Any]):
+    """Each phone places one thing on two scales; the room sees the positions as points."""
+
+    kind = "positions"
+    title = "Positions"
+    Config = PositionsConfig
+
+    def form(self, config: PositionsConfig, context: Any) -> Form:
+        return Form(
+            [
+                ScaleField(name="x", label=config.across, min=1, max=5),
+                ScaleField(name="y", label=config.up, min=1, max=5),
+            ]
+        )
+
+    def new_tally(self, config: PositionsConfig, context: Any) -> PositionsTally:
+        return PositionsTally()
+
+    def view(self, config: PositionsConfig, result: Any, context: Any) -> Any:
+        points = [ScatterPoint(x, y, n, config.thing) for (x, y), n in sorted(result.items())]
+        return (Scatter(points, x_title=config.across, y_title=config.up),)
+
+
+class PositionsPlugin:
+    @hookimpl
+    def facilitate_activity_types(self, register: Any) -> None:
+        register(Positions)
+
+
+ROOM_AGENDAS = {
+    "es": """
+title = "Día de seguridad"
+language = "es"
+k = 3
+
+[[items]]
+id = "pick"
+title = "Elige una"
+duration = "5m"
+[items.activity]
+type = "choice"
+question = "¿Qué primero?"
+options = ["Contraseñas", "Copias", "Teléfonos"]
+
+[[items]]
+id = "map"
+title = "Mapa de amenazas"
+duration = "5m"
+[items.activity]
+type = "positions"
+across = "Probabilidad"
+up = "Impacto"
+thing = "Vigilancia"
+""",
+    "ar": """
+title = "يوم الأمان"
+language = "ar"
+k = 3
+
+[[items]]
+id = "pick"
+title = "اختاري واحدة"
+duration = "5m"
+[items.activity]
+type = "choice"
+question = "ماذا أولاً؟"
+options = ["كلمات المرور", "النسخ الاحتياطية", "الهواتف"]
+
+[[items]]
+id = "map"
+title = "خريطة التهديدات"
+duration = "5m"
+[items.activity]
+type = "positions"
+across = "الاحتمال"
+up = "الأثر"
+thing = "المراقبة"
+""",
+}
 
 
 async def make_client(aiohttp_client: Any, client: Any) -> Any:

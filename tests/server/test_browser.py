@@ -4,13 +4,20 @@ changes an answer, and the projector page follows live."""
 from __future__ import annotations
 
 import os
+import random
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from server_helpers import ROOM_AGENDAS, PositionsPlugin
 
+from facilitate.agenda import loads_agenda
+from facilitate.clock import ManualClock
 from facilitate.engine import Engine
+from facilitate.i18n import translator
+from facilitate.plugins import Plugins
+from facilitate.random_answers import form_answer
 from facilitate.server import RunningServer, start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -158,7 +165,68 @@ async def test_right_to_left_page_at_320_pixels(
     engine.open_answering()
     await expect(phone.locator('form[action="/a/several"]')).to_be_visible()
     assert await phone.evaluate("document.documentElement.dir") == "rtl"
-    await phone.get_by_role("button", name="إرسال").click()  # nothing chosen: the browser may
+    send = translator("ar").gettext("Send")
+    await phone.get_by_role("button", name=send).click()  # nothing chosen: the browser may
     # stop it, or the server says why; either way nothing is stored
     assert engine.runs["several"].count == 0
     await phone.screenshot(path=str(shots / "participant-ar-320.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_every_field_kind_fits_a_360_pixel_phone(
+    server: RunningServer, browser: Any, engine: Engine, shots: Path, language: str
+) -> None:
+    phone = await (
+        await browser.new_context(
+            viewport={"width": 360, "height": 740}, device_scale_factor=1, locale=language
+        )
+    ).new_page()
+    await phone.goto(server.join_url)
+    engine.goto(3)  # every field kind
+    engine.open_answering()
+    await phone.reload()
+    await playwright_api.expect(phone.locator('form[action="/a/everything"]')).to_be_visible()
+    assert await phone.evaluate("document.documentElement.scrollWidth") <= 360
+    await phone.screenshot(path=str(shots / f"participant-{language}-360.png"), full_page=True)
+
+
+@pytest.fixture(params=sorted(ROOM_AGENDAS))
+async def room_server(request: pytest.FixtureRequest) -> AsyncIterator[RunningServer]:
+    plugins = Plugins(extra=[PositionsPlugin()])
+    agenda = loads_agenda(ROOM_AGENDAS[request.param], plugins=plugins)
+    engine = Engine.new(agenda, plugins=plugins, clock=ManualClock())
+    running = await start_server(engine, host="127.0.0.1", port=0, facilitator_language="en")
+    yield running
+    await running.stop()
+    engine.close()
+
+
+async def test_projector_in_the_rooms_language_with_bars_and_a_scatter(
+    room_server: RunningServer, browser: Any, shots: Path
+) -> None:
+    """The web projector at 1280 x 720, revealed bars then a scatter plot; screenshots for
+    a person to look at (FACILITATE_SCREENSHOTS=folder keeps them)."""
+    expect = playwright_api.expect
+    engine = room_server.engine
+    language = engine.agenda.language
+    projector = await (
+        await browser.new_context(viewport={"width": 1280, "height": 720})
+    ).new_page()
+    await projector.goto(room_server.screen_url)
+    assert await projector.evaluate("document.documentElement.dir") == (
+        "rtl" if language == "ar" else "ltr"
+    )
+    rng = random.Random(7)
+    for index, (item_id, drawn) in enumerate((("pick", ".block.bars li"), ("map", "circle"))):
+        engine.goto(index)
+        engine.open_answering()
+        engine.start_timer()
+        for _ in range(6 if item_id == "pick" else 9):
+            await engine.submit(engine.join(), item_id, form_answer(engine.form(item_id), rng))
+        engine.reveal()
+        await expect(projector.locator(drawn).first).to_be_visible()
+        width = await projector.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280  # nothing sticks out sideways
+        name = "bars" if item_id == "pick" else "scatter"
+        await projector.screenshot(path=str(shots / f"screen-{language}-{name}.png"))
+    await expect(projector.locator(".block.scatter text.name").first).to_be_visible()

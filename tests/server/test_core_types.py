@@ -11,8 +11,8 @@ from server_helpers import FORM_TOKEN
 from facilitate.agenda import load_agenda
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
+from facilitate.random_answers import as_pairs, form_answer
 from facilitate.server import make_app
-from facilitate.simulate import as_pairs, form_answer
 
 AGENDAS = Path(__file__).resolve().parents[2] / "agendas"
 

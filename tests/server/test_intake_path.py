@@ -37,10 +37,10 @@ class Echo(ActivityType[EchoConfig, Any]):
             options += [f"seen {result.get(None, 0)}", "more"]
         return Form([ChoiceField(name="choice", label="Pick", options=options)])
 
-    def new_tally(self, config: EchoConfig) -> CountTally:
+    def new_tally(self, config: EchoConfig, context: Any) -> CountTally:
         return CountTally(lambda value: [value["choice"]])
 
-    def view(self, config: EchoConfig, result: Any) -> tuple[Note, ...]:
+    def view(self, config: EchoConfig, result: Any, context: Any) -> tuple[Note, ...]:
         return (Note(str(result)),)
 
 

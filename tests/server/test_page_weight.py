@@ -45,10 +45,10 @@ class BigGrid(ActivityType[GridConfig, Any]):
             [GridField(name="likelihood", label=config.question, rows=THREATS, labels=labels)]
         )
 
-    def new_tally(self, config: GridConfig) -> CountTally:
+    def new_tally(self, config: GridConfig, context: Any) -> CountTally:
         return CountTally(lambda value: value["likelihood"])
 
-    def view(self, config: GridConfig, result: Any) -> tuple[Note, ...]:
+    def view(self, config: GridConfig, result: Any, context: Any) -> tuple[Note, ...]:
         return (Note(str(result)),)
 
 

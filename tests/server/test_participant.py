@@ -7,27 +7,36 @@ import re
 from typing import Any
 
 import pytest
+from markupsafe import escape
 from server_helpers import form_token, make_client, open_item
 
 from facilitate.engine import Engine
-from facilitate.server.i18n import MESSAGES, missing_keys
-from facilitate.simulate import as_pairs, form_answer
+from facilitate.forms import AnswerError
+from facilitate.i18n import LANGUAGES, translator
+from facilitate.random_answers import as_pairs, form_answer
+from facilitate.server import security
+from facilitate.server.participant import answer_error_text
 
 
-async def assert_page(response: Any, status: int, key: str, lang: str = "en", **params: Any) -> str:
+async def assert_page(response: Any, status: int, message: str, lang: str = "en") -> str:
     """A refusal is a readable HTML page, in the participant's language, without internals."""
     assert response.status == status
     assert response.content_type == "text/html"
     text = await response.text()
     assert f'lang="{lang}"' in text
-    expected = MESSAGES[lang][key].format(**params) if params else MESSAGES[lang][key]
-    assert _unescape(expected) in _unescape(text), text
+    assert escape(translator(lang).gettext(message)) in text, text
     assert "Traceback" not in text
     return text
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&#x27;", "'").replace("&quot;", '"').replace("&amp;", "&")
+async def assert_refused_answer(response: Any, code: str, lang: str = "en", **params: Any) -> str:
+    """An answer refused for ``code``: the form again, with the reason in the right words."""
+    assert response.status == 400
+    text = await response.text()
+    assert f'lang="{lang}"' in text
+    expected = answer_error_text(AnswerError(code, **params), translator(lang))
+    assert escape(expected) in text, text
+    return text
 
 
 # -- joining -------------------------------------------------------------------------
@@ -57,7 +66,7 @@ async def test_typed_code_joins_too(client: Any, engine: Engine) -> None:
 
 async def test_wrong_code_is_refused_in_the_browsers_language(client: Any, engine: Engine) -> None:
     response = await client.get("/j/000000", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
-    await assert_page(response, 404, "bad_code", "es")
+    await assert_page(response, 404, security.BAD_CODE, "es")
     assert engine.joined == 0
 
 
@@ -69,7 +78,7 @@ async def test_locked_room_refuses_new_phones_but_keeps_joined_ones(
     engine.lock()
     newcomer = await make_client(aiohttp_client, client)
     response = await newcomer.get(f"/j/{code}", headers={"Accept-Language": "fr"})
-    await assert_page(response, 403, "locked", "fr")
+    await assert_page(response, 403, security.ROOM_LOCKED, "fr")
     assert engine.joined == 1
     assert (await client.get("/")).status == 200
 
@@ -77,7 +86,7 @@ async def test_locked_room_refuses_new_phones_but_keeps_joined_ones(
 async def test_rotated_code_replaces_the_old_one(client: Any, engine: Engine) -> None:
     old = engine.join_code.replace(" ", "")
     new = engine.rotate_code().replace(" ", "")
-    await assert_page(await client.get(f"/j/{old}"), 404, "bad_code")
+    await assert_page(await client.get(f"/j/{old}"), 404, security.BAD_CODE)
     assert (await client.get(f"/j/{new}", allow_redirects=False)).status == 303
 
 
@@ -86,7 +95,7 @@ async def test_guessing_codes_is_slowed_down(client: Any, engine: Engine) -> Non
     assert statuses[0] == 404
     assert statuses[-1] == 429
     response = await client.get(f"/j/{engine.join_code.replace(' ', '')}")
-    await assert_page(response, 429, "too_many")
+    await assert_page(response, 429, security.TOO_MANY)
 
 
 async def test_without_joining_the_page_asks_for_the_code(client: Any) -> None:
@@ -101,10 +110,10 @@ async def test_without_joining_the_page_asks_for_the_code(client: Any) -> None:
 
 async def test_waiting_screen_between_items(joined: Any, engine: Engine) -> None:
     text = await (await joined.get("/")).text()
-    assert MESSAGES["en"]["waiting"] in text
+    assert "Please wait for the next question." in text
     engine.goto(1)  # an item with an activity, not yet open
     text = await (await joined.get("/")).text()
-    assert MESSAGES["en"]["waiting"] in text and '<form method="post"' not in text
+    assert "Please wait for the next question." in text and '<form method="post"' not in text
 
 
 async def test_answer_confirm_and_change(joined: Any, engine: Engine) -> None:
@@ -115,7 +124,7 @@ async def test_answer_confirm_and_change(joined: Any, engine: Engine) -> None:
     )
     assert response.status == 303 and response.headers["Location"] == "/"
     page = await (await joined.get("/")).text()
-    assert MESSAGES["en"]["received"] in page
+    assert "Answer received. Thank you!" in page
     assert re.search(r'value="2" checked', page)
     assert engine.runs["pick"].count == 1
     response = await joined.post("/a/pick", data={"_ft": token, "choice": "0"})
@@ -190,7 +199,7 @@ async def test_answer_without_joining(client: Any, engine: Engine) -> None:
     response = await client.post(
         "/a/pick", data={"_ft": "x", "choice": "1"}, headers={"Accept-Language": "ar"}
     )
-    text = await assert_page(response, 403, "not_joined", "ar")
+    text = await assert_page(response, 403, security.NOT_JOINED, "ar")
     assert 'dir="rtl"' in text
     assert engine.runs["pick"].count == 0
 
@@ -201,7 +210,7 @@ async def test_forged_device_token(client: Any, engine: Engine) -> None:
     response = await client.post(
         "/a/pick", data={"_ft": "x", "choice": "1"}, headers={"Accept-Language": "id"}
     )
-    await assert_page(response, 403, "not_joined", "id")
+    await assert_page(response, 403, security.NOT_JOINED, "id")
     assert engine.runs["pick"].count == 0
 
 
@@ -209,7 +218,7 @@ async def test_bad_form_token(joined: Any, engine: Engine) -> None:
     open_item(engine, 1)
     for body in ({"_ft": "0" * 24, "choice": "1"}, {"choice": "1"}):
         response = await joined.post("/a/pick", data=body, headers={"Accept-Language": "fr"})
-        await assert_page(response, 403, "bad_form", "fr")
+        await assert_page(response, 403, security.BAD_FORM, "fr")
     assert engine.runs["pick"].count == 0
 
 
@@ -227,7 +236,7 @@ async def test_cross_origin_posts_are_refused(joined: Any, engine: Engine, heade
     open_item(engine, 1)
     token = await form_token(joined)
     response = await joined.post("/a/pick", data={"_ft": token, "choice": "1"}, headers=headers)
-    await assert_page(response, 403, "cross_site")
+    await assert_page(response, 403, security.CROSS_SITE)
     assert engine.runs["pick"].count == 0
 
 
@@ -248,34 +257,32 @@ async def test_wrong_closed_and_unknown_items(joined: Any, engine: Engine) -> No
     open_item(engine, 1)
     token = await form_token(joined)
     await assert_page(
-        await joined.post("/a/several", data={"_ft": token, "multi": "1"}), 409, "closed"
+        await joined.post("/a/several", data={"_ft": token, "multi": "1"}),
+        409,
+        security.QUESTION_CLOSED,
     )
-    await assert_page(await joined.post("/a/nope", data={"_ft": token}), 404, "not_found")
+    await assert_page(await joined.post("/a/nope", data={"_ft": token}), 404, security.NOT_FOUND)
     engine.close_answering()
     response = await joined.post(
         "/a/pick", data={"_ft": token, "choice": "1"}, headers={"Accept-Language": "es"}
     )
-    await assert_page(response, 409, "closed", "es")
+    await assert_page(response, 409, security.QUESTION_CLOSED, "es")
     assert engine.runs["pick"].count == 0 and engine.runs["several"].count == 0
 
 
 @pytest.mark.parametrize(
-    ("body", "key", "params"),
-    [
-        ({"choice": "7"}, "err_not_an_option", {}),
-        ({"choice": "x"}, "err_not_an_option", {}),
-        ({}, "err_required", {}),
-    ],
+    ("body", "code"),
+    [({"choice": "7"}, "not_an_option"), ({"choice": "x"}, "not_an_option"), ({}, "required")],
 )
 async def test_invalid_values_show_the_form_again_with_the_reason(
-    joined: Any, engine: Engine, body: dict, key: str, params: dict
+    joined: Any, engine: Engine, body: dict, code: str
 ) -> None:
     open_item(engine, 1)
     token = await form_token(joined)
     response = await joined.post(
         "/a/pick", data={"_ft": token, **body}, headers={"Accept-Language": "fr"}
     )
-    text = await assert_page(response, 400, key, "fr", **params)
+    text = await assert_refused_answer(response, code, "fr")
     assert 'role="alert"' in text and 'action="/a/pick"' in text
     assert engine.runs["pick"].count == 0
 
@@ -290,20 +297,16 @@ async def test_invalid_values_of_every_kind(joined: Any, engine: Engine) -> None
         return [("_ft", token), *kept, *changes.items()]
 
     cases = [
-        (but(fruit="9"), "err_not_an_option", {}),
-        (but(mood="6"), "err_out_of_range", {"min": 1, "max": 5}),
-        (but(words="x" * 41), "err_too_long", {"max": 40}),
-        (
-            but(**{"order.0": "1", "order.1": "1", "order.2": "2"}),
-            "err_not_a_ranking",
-            {"count": 3},
-        ),
-        (but(**{"grid.0": "4"}), "err_out_of_range", {"min": 1, "max": 3}),
-        (but(**{"share.0": "3", "share.1": "3"}), "err_points_total", {"total": 10}),
+        (but(fruit="9"), "not_an_option", {}),
+        (but(mood="6"), "out_of_range", {"min": 1, "max": 5}),
+        (but(words="x" * 41), "too_long", {"max": 40}),
+        (but(**{"order.0": "1", "order.1": "1", "order.2": "2"}), "not_a_ranking", {"count": 3}),
+        (but(**{"grid.0": "4"}), "out_of_range", {"min": 1, "max": 3}),
+        (but(**{"share.0": "3", "share.1": "3"}), "points_total", {"total": 10}),
     ]
-    for body, key, params in cases:
+    for body, code, params in cases:
         response = await joined.post("/a/everything", data=body)
-        await assert_page(response, 400, key, **params)
+        await assert_refused_answer(response, code, **params)
     assert engine.runs["everything"].count == 0
 
 
@@ -313,7 +316,7 @@ async def test_oversized_body(joined: Any, engine: Engine) -> None:
     response = await joined.post(
         "/a/share", data={"_ft": token, "text": "x" * 100_000}, headers={"Accept-Language": "es"}
     )
-    await assert_page(response, 413, "too_large", "es")
+    await assert_page(response, 413, security.TOO_LARGE, "es")
     assert engine.runs["share"].count == 0
 
 
@@ -327,7 +330,7 @@ async def test_oversized_chunked_body(joined: Any, engine: Engine) -> None:
     response = await joined.post(
         "/a/share", data=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
-    await assert_page(response, 413, "too_large")
+    await assert_page(response, 413, security.TOO_LARGE)
 
 
 async def test_rate_limit_per_device(joined: Any, aiohttp_client: Any, engine: Engine) -> None:
@@ -343,7 +346,7 @@ async def test_rate_limit_per_device(joined: Any, aiohttp_client: Any, engine: E
     response = await joined.post(
         "/a/pick", data={"_ft": token, "choice": "1"}, headers={"Accept-Language": "id"}
     )
-    await assert_page(response, 429, "too_many", "id")
+    await assert_page(response, 429, security.TOO_MANY, "id")
     other = await make_client(aiohttp_client, joined)
     await other.get(f"/j/{engine.join_code.replace(' ', '')}")
     other_token = await form_token(other)
@@ -356,14 +359,14 @@ async def test_rate_limit_per_device(joined: Any, aiohttp_client: Any, engine: E
 @pytest.mark.parametrize("path", ["/a/pick", "/r/pick", "/control/x/next"])
 async def test_get_on_post_routes(client: Any, path: str) -> None:
     await assert_page(
-        await client.get(path, headers={"Accept-Language": "fr"}), 405, "method", "fr"
+        await client.get(path, headers={"Accept-Language": "fr"}), 405, security.WRONG_METHOD, "fr"
     )
 
 
 async def test_unknown_routes(client: Any) -> None:
-    await assert_page(await client.get("/nothing/here"), 404, "not_found")
-    await assert_page(await client.get("/s/missing.css"), 404, "not_found")
-    await assert_page(await client.post("/nothing"), 404, "not_found")
+    await assert_page(await client.get("/nothing/here"), 404, security.NOT_FOUND)
+    await assert_page(await client.get("/s/missing.css"), 404, security.NOT_FOUND)
+    await assert_page(await client.post("/nothing"), 404, security.NOT_FOUND)
 
 
 async def test_broken_server_code_gives_a_page_without_details(
@@ -376,12 +379,12 @@ async def test_broken_server_code_gives_a_page_without_details(
 
     monkeypatch.setattr(engine, "answer_of", explode)
     response = await joined.get("/", headers={"Accept-Language": "es"})
-    text = await assert_page(response, 500, "server_error", "es")
+    text = await assert_page(response, 500, security.SERVER_ERROR, "es")
     assert "internal detail" not in text and "RuntimeError" not in text
 
 
 async def test_part_needs_a_device(client: Any) -> None:
-    await assert_page(await client.get("/?part=1"), 403, "not_joined")
+    await assert_page(await client.get("/?part=1"), 403, security.NOT_JOINED)
 
 
 # -- the page itself -------------------------------------------------------------------
@@ -404,15 +407,11 @@ async def test_language_switch_is_visible_and_remembered(joined: Any) -> None:
     text = await response.text()
     assert 'lang="ar" dir="rtl"' in text
     assert "lang=ar" in response.headers["Set-Cookie"]
-    for code in MESSAGES:
+    for code in LANGUAGES:
         assert f'href="/?lang={code}"' in text
     again = await (await joined.get("/", headers={"Accept-Language": "fr"})).text()
     assert 'lang="ar"' in again  # the switch beats the browser's preference
-    assert MESSAGES["ar"]["waiting"] in again
-
-
-def test_every_language_has_every_message() -> None:
-    assert all(not missing for missing in missing_keys().values())
+    assert translator("ar").gettext("Please wait for the next question.") in again
 
 
 async def test_first_page_with_css_and_script_is_under_16_kb(joined: Any, engine: Engine) -> None:
@@ -433,12 +432,14 @@ async def test_script_writes_nothing_to_browser_storage(client: Any) -> None:
             assert storage not in script
 
 
-async def test_quick_exit_goes_to_a_neutral_local_page(joined: Any) -> None:
+async def test_quick_exit_goes_to_a_neutral_local_page(joined: Any, engine: Engine) -> None:
     page = await (await joined.get("/")).text()
     assert 'id="exit" href="/w"' in page
-    weather = await (await joined.get("/w", headers={"Accept-Language": "es"})).text()
-    assert "<title>El tiempo</title>" in weather
-    assert "exit" not in weather and "/j/" not in weather
+    neutral = await (await joined.get("/w", headers={"Accept-Language": "es"})).text()
+    assert f"<title>{translator('es').gettext('Weather')}</title>" in neutral
+    assert 'lang="es"' in neutral
+    for clue in ("exit", "/j/", "Form", "form", engine.agenda.title, "p.js", "main id"):
+        assert clue not in neutral, clue
 
 
 async def test_live_updates_follow_the_current_item(joined: Any, engine: Engine) -> None:
@@ -465,7 +466,7 @@ async def _next_event(response: Any) -> str:
 
 
 async def test_live_updates_need_a_device(client: Any) -> None:
-    await assert_page(await client.get("/events"), 403, "not_joined")
+    await assert_page(await client.get("/events"), 403, security.NOT_JOINED)
 
 
 async def test_a_flood_of_form_fields_is_refused(joined: Any, engine: Engine) -> None:
@@ -475,5 +476,5 @@ async def test_a_flood_of_form_fields_is_refused(joined: Any, engine: Engine) ->
     response = await joined.post(
         "/a/pick", data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
     )
-    await assert_page(response, 400, "bad_request")
+    await assert_page(response, 400, security.BAD_REQUEST)
     assert engine.runs["pick"].count == 0

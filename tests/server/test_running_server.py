@@ -21,7 +21,7 @@ from facilitate.engine import Engine
 from facilitate.plugins import Plugins
 from facilitate.qr import wifi_qr_payload
 from facilitate.server import lan_address, start_server
-from facilitate.server.simulate import simulate_participants
+from facilitate.server.simulated_phones import simulate_participants
 from facilitate.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,6 +162,8 @@ def test_serve_prints_urls_as_json_and_stops_on_sigterm(tmp_path: Path) -> None:
             "--port",
             "0",
             "--json",
+            "--lang",
+            "es",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -178,6 +180,8 @@ def test_serve_prints_urls_as_json_and_stops_on_sigterm(tmp_path: Path) -> None:
 
         with urllib.request.urlopen(info["screen_url"], timeout=5) as response:
             assert response.status == 200
+        with urllib.request.urlopen(info["control_url"], timeout=5) as response:
+            assert '<html lang="es"' in response.read().decode()  # --lang
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
         assert "Traceback" not in process.stderr.read()

@@ -10,9 +10,9 @@ import pytest
 from facilitate.agenda import loads_agenda
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
-from facilitate.simulate import form_answer
+from facilitate.random_answers import form_answer
 from facilitate.store import Store
-from facilitate.tui.app import FacilitateApp, build_app
+from facilitate.tui.app import FacilitateApp
 
 JOIN_URL = "http://192.0.2.1:8000/j/123456"
 JOIN_CODE = "123 456"
@@ -125,8 +125,10 @@ def make_engine(clock: ManualClock | None = None, store: Store | None = None) ->
     return engine
 
 
-def make_app(engine: Engine) -> FacilitateApp:
-    return build_app(engine, join_url=JOIN_URL)
+def make_app(engine: Engine, language: str = "en") -> FacilitateApp:
+    """The app as the CLI builds it, with a fixed join URL and the console in ``language``
+    (not the system's, so the tests read the same everywhere)."""
+    return FacilitateApp(engine, join_url=JOIN_URL, language=language)
 
 
 async def answer(engine: Engine, item_id: str, count: int, seed: int = 7) -> None:

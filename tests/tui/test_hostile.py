@@ -16,9 +16,9 @@ import pytest
 from rich.console import Console
 
 from facilitate.engine import Engine
-from facilitate.tui.render import render_view
+from facilitate.render.terminal import render_view
 from facilitate.tui.screens import ConsoleScreen, ModerationScreen, ProjectorScreen
-from facilitate.views import Bar, Bars, Note, Table, Texts, Words
+from facilitate.views import Bar, Bars, Note, Scatter, ScatterPoint, Table, Texts, Words
 
 from .conftest import available_kinds, make_app
 
@@ -136,7 +136,7 @@ async def test_raw_control_characters_are_stripped_on_the_way_out(engine: Engine
     engine.open_answering()
     run = engine.current_run
     for number, text in enumerate(HOSTILE):
-        engine._apply_answer(run, f"p{number}", {"text": text})  # bypasses the form's cleaning
+        engine.answers.apply(run, f"p{number}", {"text": text})  # bypasses the form's cleaning
     app = make_app(engine)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause(0.2)
@@ -157,6 +157,13 @@ def test_every_block_draws_hostile_text_inertly(hostile: str) -> None:
         Words([(hostile, 4), ("calm", 1)]),
         Texts([hostile]),
         Table(["a", hostile], [[hostile, "1"]]),
+        Scatter(
+            [ScatterPoint(1, 1, 2, hostile), ScatterPoint(3, 3, 1, "ok")],
+            x_title=hostile,
+            y_title=hostile,
+            x_labels=[hostile, "b"],
+            y_labels=[hostile, "d"],
+        ),
         Note(hostile),
     )
     console = Console(width=100, force_terminal=True, color_system="truecolor")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Static
 
 from facilitate.clock import ManualClock
 from facilitate.engine import CLOSED, OPEN, Engine
@@ -27,6 +27,11 @@ SIZE = (120, 40)
 
 def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def preview(app) -> str:
+    """The console's "what the room sees" line, whole (on screen it may wrap)."""
+    return app.screen.query_one("#room-preview", Static).content.plain
 
 
 async def test_space_starts_and_pauses_the_timer(engine: Engine, clock: ManualClock) -> None:
@@ -212,12 +217,12 @@ class FakeServer:
 
 
 def served(engine: Engine, server: object):
-    from facilitate.tui.app import build_app
+    from facilitate.tui.app import FacilitateApp
 
     async def start(engine: Engine) -> object:
         return server
 
-    return build_app(engine, start_server=start)
+    return FacilitateApp(engine, start_server=start, language="en")
 
 
 async def test_the_wifi_code_reaches_the_web_projector_and_leaves_it(engine: Engine) -> None:
@@ -301,6 +306,122 @@ async def test_quit_then_resume_shows_the_same_item_and_timer(clock: ManualClock
     resumed.close()
 
 
+def spy_on_commands(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
+    """Record every command the app runs through :func:`facilitate.commands.perform`."""
+    from facilitate.tui import app as app_module
+
+    ran: list[tuple[str, dict]] = []
+    real = app_module.perform
+
+    def perform(engine: Engine, name: str, params=None):
+        ran.append((name, dict(params or {})))
+        return real(engine, name, params)
+
+    monkeypatch.setattr(app_module, "perform", perform)
+    return ran
+
+
+async def test_every_key_runs_through_the_commands_table(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = spy_on_commands(monkeypatch)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "n", "o", "r", "l", "l", "c")
+        await pilot.press("plus", "equals_sign", "minus", "right_square_bracket")
+        await pilot.press("left_square_bracket", "p", "tab", "n")
+    assert ran == [
+        ("toggle_timer", {}),
+        ("next", {}),
+        ("toggle_open", {}),
+        ("toggle_reveal", {}),
+        ("toggle_lock", {}),
+        ("toggle_lock", {}),
+        ("rotate", {}),
+        ("extend", {"minutes": 1}),
+        ("extend", {"minutes": 1}),
+        ("extend", {"minutes": -1}),
+        ("extend", {"minutes": 5}),
+        ("extend", {"minutes": -5}),
+        ("previous", {}),
+        ("next", {}),  # the projector's keys are the same
+    ]
+
+
+@pytest.mark.skipif("text" not in available_kinds(), reason="free text type not installed")
+async def test_moderation_decides_through_the_commands_table(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.goto(engine.agenda.index_of("text"))
+    engine.open_answering()
+    for words in ("Trusted friends", "Backups", "Names of people"):
+        await engine.submit(engine.join(), "text", {engine.form("text").fields[0].name: [words]})
+    ran = spy_on_commands(monkeypatch)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m", "a", "x", "A")
+    names = [(name, params.get("all", False)) for name, params in ran]
+    assert names == [("approve", False), ("reject", False), ("approve", True)]
+    assert all(params["item"] == "text" for _, params in ran)
+    assert not engine.all_pending()
+
+
+async def test_a_refused_command_says_why_in_the_facilitators_words(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("o", "r")  # a talk: nothing to open, nothing to reveal
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert "This item has no activity to answer." in text
+        assert "This item has no results to show." in text
+        assert engine.current_run.phase == "waiting" and not engine.current_run.revealed
+
+
+async def test_r_on_an_item_kept_off_the_projector_does_not_say_the_room_sees_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        engine.plugins.activity_types["choice"], "on_projector", lambda config: False
+    )
+    app = make_app(engine)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("n", "o")
+        await answer(engine, "choice", 4)
+        await pilot.press("r")
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert engine.current_run.revealed
+        assert "the room sees the results" not in text.lower()
+        assert "revealed, but this item keeps its results off the projector" in text.lower()
+        # The preview quotes the room's words; the facilitator still sees the results.
+        assert "The results of this item stay private." in preview(app)
+        assert "Passwords" in text
+        await pilot.press("tab")
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert "The results of this item stay private." in text
+        assert "Passwords" not in text
+
+
+async def test_the_hint_and_preview_follow_the_room_model_below_k(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "o")
+        await answer(engine, "choice", 2)
+        await pilot.pause(0.15)
+        assert "results stay hidden until 3 answers" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert "revealed: the room sees the results from 3 answers on" in text
+        assert "Results appear once 3 people have answered." in preview(app)
+        await answer(engine, "choice", 1, seed=9)
+        await pilot.pause(0.15)
+        text = screen_text(app)
+        assert "the room sees the results (r hides them)" in text
+        assert "results shown" in preview(app)
+
+
 async def test_a_failed_plugin_shows_its_error_and_n_skips_it(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -310,6 +431,7 @@ async def test_a_failed_plugin_shows_its_error_and_n_skips_it(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(activity_type, "view", broken)
+    ran = spy_on_commands(monkeypatch)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "o")
@@ -321,6 +443,7 @@ async def test_a_failed_plugin_shows_its_error_and_n_skips_it(
         await pilot.press("n")
         assert engine.index == 2
         assert engine.runs["choice"].error is None
+    assert [name for name, _ in ran] == ["next", "toggle_open", "next"]
 
 
 async def test_redraws_are_coalesced_however_fast_answers_arrive(engine: Engine) -> None:

@@ -1,53 +1,101 @@
-"""The keys of a running workshop, shared by the console and the projector screens.
+"""The keys of a running workshop, and the facilitator's language on every screen.
 
-They live on the two full screens (not the App) so that a modal dialog, such as the
-Wi-Fi form, gets every key it needs (tab, letters) without moving the workshop on.
+The workshop keys live on the two full screens (not the App) so that a modal dialog,
+such as the Wi-Fi form, gets every key it needs (tab, letters) without moving the
+workshop on. Each key runs a command of :mod:`facilitate.commands`, the same table the
+web control page and rehearsals use.
+
+Textual reads key descriptions from the class-level ``BINDINGS``, in one language; each
+screen here gets its own copy described in the facilitator's (:func:`speak_bindings`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+
+from facilitate.i18n import N_, Translator
 
 if TYPE_CHECKING:
     from facilitate.tui.app import FacilitateApp
 
-MINUTE = 60
+Result = TypeVar("Result")
 
 # In the footer's order: what a newcomer needs first fits even at 80 columns.
 WORKSHOP_BINDINGS: list[BindingType] = [
-    Binding("question_mark", "help", "help", key_display="?"),
-    Binding("space", "toggle_timer", "timer"),
-    Binding("n", "next_item", "next"),
-    Binding("p", "previous_item", "back"),
-    Binding("o", "toggle_open", "answering"),
-    Binding("r", "toggle_reveal", "reveal"),
-    Binding("tab,s", "switch", "switch", key_display="tab"),
-    Binding("q", "quit_workshop", "quit"),
-    Binding("m", "moderate", "moderate", show=False),  # the hint and the queue say m
-    Binding("plus,equals_sign", "extend(1)", "+1 min", key_display="+"),
-    Binding("minus", "extend(-1)", "-1 min", key_display="-"),
-    Binding("right_square_bracket", "extend(5)", "+5 min", key_display="]"),
-    Binding("left_square_bracket", "extend(-5)", "-5 min", key_display="["),
-    Binding("l", "toggle_lock", "lock"),
-    Binding("w", "wifi", "Wi-Fi"),
-    Binding("c", "rotate_code", "new code", show=False),
+    Binding("question_mark", "help", N_("help"), key_display="?"),
+    Binding("space", "perform('toggle_timer')", N_("timer"), key_display=N_("space")),
+    Binding("n", "perform('next')", N_("next")),
+    Binding("p", "perform('previous')", N_("back")),
+    Binding("o", "perform('toggle_open')", N_("answering")),
+    Binding("r", "perform('toggle_reveal')", N_("reveal")),
+    Binding("tab,s", "switch", N_("switch"), key_display="tab"),
+    Binding("q", "quit_workshop", N_("quit")),
+    Binding("m", "moderate", N_("moderate"), show=False),  # the hint and the queue say m
+    Binding("plus,equals_sign", "extend(1)", N_("+1 min"), key_display="+"),
+    Binding("minus", "extend(-1)", N_("-1 min"), key_display="-"),
+    Binding("right_square_bracket", "extend(5)", N_("+5 min"), key_display="]"),
+    Binding("left_square_bracket", "extend(-5)", N_("-5 min"), key_display="["),
+    Binding("l", "perform('toggle_lock')", N_("lock")),
+    Binding("w", "wifi", N_("Wi-Fi")),
+    Binding("c", "perform('rotate')", N_("new code"), show=False),
 ]
 
 
-class WorkshopScreen(Screen[None]):
-    """A full screen that shows the workshop and answers the facilitator's keys."""
+def facilitate_app(node: DOMNode) -> FacilitateApp:
+    from facilitate.tui.app import FacilitateApp
 
-    BINDINGS = WORKSHOP_BINDINGS
+    app = node.app
+    assert isinstance(app, FacilitateApp)
+    return app
+
+
+def speak_bindings(node: DOMNode, t: Translator) -> None:
+    """Describe ``node``'s keys in ``t``'s language (its own copy; the class keeps msgids).
+
+    A key's name is translated too where it is a word ("space").
+    """
+    translated = {
+        key: [_spoken(binding, t) for binding in bindings]
+        for key, bindings in node._bindings.key_to_bindings.items()
+    }
+    node._bindings = BindingsMap.from_keys(translated)
+
+
+def _spoken(binding: Binding, t: Translator) -> Binding:
+    return replace(
+        binding,
+        description=t.gettext(binding.description) if binding.description else "",
+        key_display=t.gettext(binding.key_display) if binding.key_display else None,
+    )
+
+
+class Facilitated:
+    """A screen of the facilitator's (a mixin): its keys and words in the facilitator's
+    language."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        speak_bindings(cast(DOMNode, self), self.workshop.t)
 
     @property
     def workshop(self) -> FacilitateApp:
-        from facilitate.tui.app import FacilitateApp
+        return facilitate_app(cast(DOMNode, self))
 
-        assert isinstance(self.app, FacilitateApp)
-        return self.app
+    @property
+    def t(self) -> Translator:
+        """The facilitator's language."""
+        return self.workshop.t
+
+
+class WorkshopScreen(Facilitated, Screen[None]):
+    """A full screen that shows the workshop and answers the facilitator's keys."""
+
+    BINDINGS = WORKSHOP_BINDINGS
 
     def sync(self, *, full: bool) -> None:
         """Redraw from the engine: everything if ``full``, else just the clock."""
@@ -55,51 +103,11 @@ class WorkshopScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.sync(full=True)
 
-    def action_toggle_timer(self) -> None:
-        self.workshop.act(lambda e: e.toggle_timer())
-
-    def action_next_item(self) -> None:
-        engine = self.workshop.engine
-        if engine.current_run.error:
-            self.workshop.act(lambda e: e.skip_failed())
-        elif not engine.next():
-            self.notify("This is the last item. Press q to end the session.")
-        self.workshop.mark_dirty()
-
-    def action_previous_item(self) -> None:
-        if not self.workshop.engine.previous():
-            self.notify("This is the first item.")
-        self.workshop.mark_dirty()
+    def action_perform(self, command: str) -> None:
+        self.workshop.perform(command)
 
     def action_extend(self, minutes: int) -> None:
-        self.workshop.act(lambda e: e.extend(minutes * MINUTE))
-
-    def action_toggle_open(self) -> None:
-        run = self.workshop.engine.current_run
-        if run.item.activity is None:
-            self.notify("This item has no activity to answer.")
-            return
-        self.workshop.act(lambda e: e.toggle_open())
-
-    def action_toggle_reveal(self) -> None:
-        engine = self.workshop.engine
-        run = engine.current_run
-        if run.item.activity is None:
-            self.notify("This item has no results to show.")
-            return
-        self.workshop.act(lambda e: e.toggle_reveal())
-        if run.revealed and not engine.enough_answers(run.item.id):
-            k = engine.agenda.k_for(run.item)
-            self.notify(f"Revealed, but the room sees results only from {k} answers on.")
-
-    def action_toggle_lock(self) -> None:
-        self.workshop.act(lambda e: e.toggle_lock())
-        locked = self.workshop.engine.locked
-        self.notify("Room locked: no new phones can join." if locked else "Room open to join.")
-
-    def action_rotate_code(self) -> None:
-        self.workshop.act(lambda e: e.rotate_code())
-        self.notify("New join code; phones already in stay in.")
+        self.workshop.perform("extend", minutes=minutes)
 
     def action_moderate(self) -> None:
         from facilitate.tui.screens.moderation import ModerationScreen
@@ -127,3 +135,7 @@ class WorkshopScreen(Screen[None]):
                 self.workshop.exit(0)
 
         self.app.push_screen(QuitScreen(self.workshop.resume_hint), decided)
+
+
+class Dialog(Facilitated, ModalScreen[Result]):
+    """A dialog over either screen, in the facilitator's language."""

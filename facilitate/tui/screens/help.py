@@ -1,4 +1,4 @@
-"""The key list, one keypress away."""
+"""The key list, one keypress away, in the facilitator's language."""
 
 from __future__ import annotations
 
@@ -7,39 +7,42 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from facilitate.i18n import N_
+from facilitate.tui.screens.base import Dialog
+
 KEYS = (
-    ("space", "start or pause the item's timer"),
-    ("n / p", "next / previous item (n skips an item whose plugin failed)"),
-    ("+ / -", "one minute more / less for this item (= works as +)"),
-    ("] / [", "five minutes more / less"),
-    ("o", "open or close answering"),
-    ("r", "reveal results to the room, or hide them"),
-    ("l", "lock the room (no new phones) or open it"),
-    ("c", "new join code (phones already in stay in)"),
-    ("m", "moderate free text before the room sees it"),
-    ("w", "show a Wi-Fi QR code on the projector"),
-    ("tab / s", "switch between console and projector"),
-    ("?", "this help"),
-    ("q", "quit; the session is kept and can be resumed"),
+    (N_("space"), N_("start or pause the item's timer")),
+    ("n / p", N_("next / previous item (n skips an item whose plugin failed)")),
+    ("+ / -", N_("one minute more / less for this item (= works as +)")),
+    ("] / [", N_("five minutes more / less")),
+    ("o", N_("open or close answering")),
+    ("r", N_("reveal results to the room, or hide them")),
+    ("l", N_("lock the room (no new phones) or open it")),
+    ("c", N_("new join code (phones already in stay in)")),
+    ("m", N_("moderate free text before the room sees it")),
+    ("w", N_("show a Wi-Fi QR code on the projector")),
+    ("tab / s", N_("switch between console and projector")),
+    ("?", N_("this help")),
+    ("q", N_("quit; the session is kept and can be resumed")),
 )
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
+class HelpScreen(Dialog[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("close"))]
 
     def compose(self) -> ComposeResult:
+        t = self.t
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, meaning in KEYS:
-            table.add_row(Text(key), Text(meaning))
+            table.add_row(Text(t.gettext(key)), Text(t.gettext(meaning)))
         with Vertical(classes="dialog"):
-            yield Static(Text("Keys", style="bold"))
+            yield Static(Text(t.gettext("Keys"), style="bold"))
             yield Static(table)
-            yield Static(Text("escape closes this help", style="italic"))
+            yield Static(Text(t.gettext("escape closes this help"), style="italic"))
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

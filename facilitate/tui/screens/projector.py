@@ -1,26 +1,31 @@
-"""What the room sees: the item, its timer, how to join, and results once revealed."""
+"""What the room sees: the item, its timer, how to join, and results once revealed.
+
+Everything on this screen comes from :func:`facilitate.room.room_view`, in the room's
+language: it never decides itself whether a result may be shown. It shows no
+notification either; those are the facilitator's, and wait for the console.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from facilitate.tui.render import line
+from facilitate.engine.runs import CLOSED, OPEN
+from facilitate.render.terminal import GREEN, ORANGE, line, render_view
+from facilitate.room import RoomView, read_timer, room_translator, room_view
 from facilitate.tui.screens.base import WorkshopScreen
-from facilitate.tui.widgets import BigTimer, QRCode, panels
-
-if TYPE_CHECKING:
-    from facilitate.server.i18n import Translator
+from facilitate.tui.widgets import BigTimer, QRCode
+from facilitate.tui.widgets.qr import TOO_SMALL
 
 MAX_QR_SHARE = 0.6
 """The join column may take this share of the width; the rest is the item and results."""
 COMPACT_JOIN_WIDTH = 30
 ROOMY_WIDTH = 100
-"""Below this width, revealed results take the QR code's place (the URL and code stay)."""
+"""Below this width, shown results take the QR code's place (the URL and code stay)."""
+CALL_STYLES = {OPEN: f"bold {GREEN}", CLOSED: f"bold {ORANGE}"}
 
 
 class ProjectorScreen(WorkshopScreen):
@@ -30,7 +35,7 @@ class ProjectorScreen(WorkshopScreen):
         with Horizontal(id="projector-body"):
             with Vertical(id="stage"):
                 yield Static(id="projector-title")
-                yield BigTimer(room=True, id="projector-timer")
+                yield BigTimer(id="projector-timer")
                 yield Static(id="projector-prompt")
                 yield Static(id="projector-room")
                 yield Static(id="projector-result")
@@ -44,39 +49,47 @@ class ProjectorScreen(WorkshopScreen):
     def sync(self, *, full: bool) -> None:
         if not self.is_mounted:
             return
-        app = self.workshop
-        engine = app.engine
-        run = engine.current_run
-        timer = run.timer
-        big_timer = self.query_one(BigTimer)
-        if not big_timer.words:
-            big_timer.words = timer_words(panels.room_words(engine))
-        big_timer.show(timer.remaining, running=timer.running, started=timer.started)
-        if not full:
+        engine = self.workshop.engine
+        if not full:  # the clock alone: no need to ask the activity type for its view
+            reading = read_timer(engine.current_run.timer, room_translator(engine))
+            self.query_one(BigTimer).show(reading)
             return
-        self.query_one("#projector-title", Static).update(line(run.item.title, style="bold"))
-        self.query_one("#projector-prompt", Static).update(line(panels.prompt_of(engine, run)))
-        self.query_one("#projector-room", Static).update(panels.room_line(engine))
-        self.query_one("#projector-result", Static).update(panels.projector_result(engine))
-        revealed = run.revealed and engine.public_view(run.item.id) is not None
-        compact = revealed and self.size.width < ROOMY_WIDTH
+        room = room_view(engine)
+        self.query_one(BigTimer).show(room.timer)
+        self.query_one("#projector-title", Static).update(line(room.title, style="bold"))
+        self.query_one("#projector-prompt", Static).update(line(room.prompt))
+        call = Text(room.call_to_action, style=CALL_STYLES.get(room.phase, ""))
+        self.query_one("#projector-room", Static).update(call)
+        self.query_one("#projector-result", Static).update(self._result(room))
+        self._show_join(room)
+
+    def _result(self, room: RoomView) -> RenderableType:
+        if room.shows_result:
+            return render_view(room.blocks, room_translator(self.workshop.engine), big=True)
+        return line(room.withheld_message, style="italic")
+
+    def _show_join(self, room: RoomView) -> None:
+        app = self.workshop
+        compact = room.shows_result and self.size.width < ROOMY_WIDTH
+        too_small = room_translator(app.engine).gettext(TOO_SMALL)
         join_qr = self.query_one("#join-qr", QRCode)
         join_qr.set_data(app.join_url)
-        join_qr.display = not compact and not engine.locked
+        join_qr.too_small = too_small
+        join_qr.display = not compact and not room.locked
         self.set_class(compact, "-compact")
-        both = self._size_join_column(compact, two_codes=app.wifi is not None and not engine.locked)
-        self.query_one("#join-code", Static).update(self._code_text())
+        both = self._size_join_column(compact, two_codes=app.wifi is not None and not room.locked)
+        self.query_one("#join-code", Static).update(_code_text(room))
         self.query_one("#join-url", Static).update(line(app.join_url))
         wifi_qr = self.query_one("#wifi-qr", QRCode)
         wifi_qr.set_data(app.wifi.payload if app.wifi else "")
+        wifi_qr.too_small = too_small
         # Where only one code fits, it is the join code: the room can still join the
         # network by its name, and the facilitator can take the join code down with l.
-        wifi_qr.display = app.wifi is not None and not compact and (both or engine.locked)
+        wifi_qr.display = app.wifi is not None and not compact and (both or room.locked)
         caption = self.query_one("#wifi-caption", Static)
         caption.display = app.wifi is not None
         if app.wifi:
-            wifi = panels.room_words(engine)("screen_wifi")
-            caption.update(line(f"{wifi}: {app.wifi.ssid}", style="bold"))
+            caption.update(line(f"{room.labels['wifi']}: {app.wifi.ssid}", style="bold"))
 
     def _size_join_column(self, compact: bool, *, two_codes: bool) -> bool:
         """Give the QR code(s) as many whole-module cells as the screen allows.
@@ -102,21 +115,8 @@ class ProjectorScreen(WorkshopScreen):
     def on_resize(self) -> None:
         self.workshop.mark_dirty()
 
-    def _code_text(self) -> Text:
-        engine = self.workshop.engine
-        t = panels.room_words(engine)
-        if engine.locked:
-            return Text(t("screen_closed_to_phones"), style="bold")
-        return Text.assemble(
-            (t("screen_join_code") + " ", ""), (panels.format_code(engine.join_code), "bold")
-        )
 
-
-def timer_words(t: Translator) -> dict[str, str]:
-    """The room timer's captions in the projector's language, by their English words."""
-    return {
-        "OVER TIME": t("screen_timer_over"),
-        "last minutes": t("screen_timer_last_minutes"),
-        "running": t("screen_timer_running"),
-        "paused": t("screen_timer_paused"),
-    }
+def _code_text(room: RoomView) -> Text:
+    if room.locked:
+        return Text(room.join_caption, style="bold")
+    return Text.assemble((room.join_caption + " ", ""), (room.join_code, "bold"))

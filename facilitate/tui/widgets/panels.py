@@ -1,45 +1,57 @@
-"""What the console and the projector say about the workshop, computed from the engine.
+"""What the console says about the workshop, computed from the engine and the room model.
 
-Plain functions from engine state to Rich renderables, so the screens stay thin and
-the wording is tested in one place. Facilitator-written text (titles, notes) goes
-through the same safe path as participant text: nothing here is ever markup.
+Plain functions from engine state to Rich renderables, so the screens stay thin and the
+wording is tested in one place. Everything here is for the facilitator, in the
+facilitator's language (``t``); what the room sees is worded by :mod:`facilitate.room`
+in the room's language, and only quoted here. Facilitator-written text (titles, notes)
+goes through the same safe path as participant text: nothing here is ever markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from facilitate.engine import CLOSED, OPEN, WAITING, Engine, ItemRun, PluginError
-from facilitate.tui.render import GREEN, ORANGE, SKY_BLUE, VERMILLION, line, plain, render_view
+from facilitate.engine import CLOSED, OPEN, WAITING, Engine, ItemRun
+from facilitate.i18n import N_, Translator
+from facilitate.render.terminal import (
+    GREEN,
+    ORANGE,
+    SKY_BLUE,
+    VERMILLION,
+    line,
+    plain,
+    render_view,
+)
+from facilitate.room import (
+    TALK,
+    Audience,
+    RoomView,
+    Withheld,
+    format_code,
+    item_disclosure,
+    shown_view,
+)
 
-if TYPE_CHECKING:
-    from facilitate.server.i18n import Translator
-
+REVEALED = "revealed"
 STATE_LABELS = {
-    WAITING: "waiting",
-    OPEN: "open for answers",
-    CLOSED: "closed",
-    "revealed": "results revealed",
-    "talk": "no answering",
+    WAITING: N_("waiting"),
+    OPEN: N_("open for answers"),
+    CLOSED: N_("closed"),
+    REVEALED: N_("results revealed"),
+    TALK: N_("no answering"),
 }
 STATE_STYLES = {
     WAITING: "bold",
     OPEN: f"bold {GREEN}",
     CLOSED: f"bold {ORANGE}",
-    "revealed": f"bold {SKY_BLUE}",
-    "talk": "",
+    REVEALED: f"bold {SKY_BLUE}",
+    TALK: "",
 }
-
-
-def format_code(code: str) -> str:
-    """A join code in groups of three digits, easier to read from the back of a room."""
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return " ".join(digits[i : i + 3] for i in range(0, len(digits), 3))
 
 
 def short_clock(seconds: float) -> str:
@@ -57,23 +69,7 @@ def signed_clock(seconds: float) -> str:
 
 
 def state_of(run: ItemRun) -> str:
-    return "talk" if run.item.activity is None else run.state
-
-
-def prompt_of(engine: Engine, run: ItemRun) -> str:
-    if run.item.activity is None:
-        return ""
-    try:
-        return engine.activity_type(run.item).prompt(run.item.activity.config)
-    except Exception:  # a plugin's prompt must not take the console down
-        return ""
-
-
-def kind_title(engine: Engine, run: ItemRun) -> str:
-    if run.item.activity is None:
-        return "talk"
-    activity_type = engine.plugins.activity_types.get(run.item.activity.type)
-    return (activity_type.title if activity_type else "") or run.item.activity.type
+    return TALK if run.item.activity is None else run.state
 
 
 def item_drift(run: ItemRun, index: int, current: int) -> float | None:
@@ -88,46 +84,44 @@ def item_drift(run: ItemRun, index: int, current: int) -> float | None:
     return None
 
 
-def agenda_table(engine: Engine, *, compact: bool = False) -> RenderableType:
+def agenda_table(engine: Engine, t: Translator, *, compact: bool = False) -> RenderableType:
     """The day: each item's plan, actual time and drift; the total and projected end.
 
     ``compact`` (a narrow terminal) keeps the titles readable and leaves out the actual
     times; the status line still shows the drift.
     """
     table = Table(box=None, pad_edge=False, expand=True, show_footer=True, header_style="bold")
-    drift = engine.drift()
     end = Text(_hhmm(engine.projected_end()), style="bold")
+    footer = t.pgettext("agenda", "end") if compact else t.pgettext("agenda", "drift / end")
     table.add_column("", width=1, footer="")
     table.add_column(
-        "item",
+        Text(t.pgettext("agenda", "item")),
         ratio=1,
         no_wrap=True,
         overflow="ellipsis",
-        footer=Text("end" if compact else "drift / end"),
+        footer=Text(footer),
     )
+    plan = Text(t.pgettext("agenda", "plan"))
     if compact:
-        table.add_column("plan", justify="right", footer=end)
+        table.add_column(plan, justify="right", footer=end)
     else:
-        table.add_column("plan", justify="right", footer=Text(""))
-        table.add_column("took", justify="right", footer=_drift_text(drift))
+        table.add_column(plan, justify="right", footer=Text(""))
+        took = Text(t.pgettext("agenda", "took"))
+        table.add_column(took, justify="right", footer=_drift_text(engine.drift()))
         table.add_column("±", justify="right", footer=end)
     for index, item in enumerate(engine.agenda.items):
         run = engine.runs[item.id]
         current = index == engine.index
         marker = Text("▶", style=f"bold {SKY_BLUE}") if current else Text(" ")
         title = line(item.title, style="bold" if current else "")
-        plan = Text(short_clock(item.duration))
+        planned = Text(short_clock(item.duration))
         if compact:
-            table.add_row(marker, title, plan)
+            table.add_row(marker, title, planned)
             continue
-        took = Text(short_clock(run.timer.elapsed) if run.timer.started else "")
-        item_drift_seconds = item_drift(run, index, engine.index)
+        took_text = Text(short_clock(run.timer.elapsed) if run.timer.started else "")
+        drift = item_drift(run, index, engine.index)
         table.add_row(
-            marker,
-            title,
-            plan,
-            took,
-            _drift_text(item_drift_seconds) if item_drift_seconds is not None else Text(""),
+            marker, title, planned, took_text, _drift_text(drift) if drift is not None else ""
         )
     return table
 
@@ -143,25 +137,26 @@ def _drift_text(seconds: float) -> Text:
     return Text(signed_clock(seconds), style=f"bold {style}")
 
 
-def status_bar(engine: Engine, join_url: str, note: str = "") -> Text:
+def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> Text:
     """One line: join code, devices joined, room lock, drift, projected end."""
     drift = engine.drift()
     if abs(drift) < 60:
-        ahead = "on time"
+        ahead = t.gettext("on time")
+    elif drift > 0:
+        ahead = t.gettext("{duration} behind", duration=short_clock(drift))
     else:
-        ahead = f"{short_clock(drift)} {'behind' if drift > 0 else 'ahead'}"
+        ahead = t.gettext("{duration} ahead", duration=short_clock(drift))
+    locked = (t.gettext("room LOCKED"), f"bold reverse {ORANGE}")
     text = Text.assemble(
-        ("code ", ""),
-        (format_code(engine.join_code), "bold"),
+        (t.gettext("code {code}", code=format_code(engine.join_code)), "bold"),
         "  ",
-        (f"{engine.joined} joined", "bold"),
+        (t.ngettext("{count} joined", "{count} joined", engine.joined), "bold"),
         "  ",
-        ("room LOCKED", f"bold reverse {ORANGE}") if engine.locked else ("room open", ""),
+        locked if engine.locked else (t.gettext("room open"), ""),
         "  ",
         (ahead, ""),
         "  ",
-        ("ends ", ""),
-        (_hhmm(engine.projected_end()), "bold"),
+        (t.gettext("ends {time}", time=_hhmm(engine.projected_end())), ""),
         "  ",
         line(join_url, style=SKY_BLUE),
     )
@@ -171,102 +166,164 @@ def status_bar(engine: Engine, join_url: str, note: str = "") -> Text:
     return text
 
 
-def item_heading(engine: Engine) -> Text:
+def item_heading(engine: Engine, t: Translator) -> Text:
     run = engine.current_run
+    kind = engine.type_title(run.item, t.language) if run.item.activity else t.gettext("talk")
     # One line whatever the width: the kind is cut before the title is.
     heading = Text.assemble(
         (f"{engine.index + 1}/{len(engine.agenda.items)} ", "dim"),
         line(run.item.title, style="bold"),
         ("  ", ""),
-        line(f"[{kind_title(engine, run)}]", style=SKY_BLUE),
+        line(f"[{kind}]", style=SKY_BLUE),
     )
     heading.no_wrap = True
     heading.overflow = "ellipsis"
     return heading
 
 
-def item_state(engine: Engine) -> Text:
+def item_state(engine: Engine, t: Translator) -> Text:
     run = engine.current_run
     state = state_of(run)
     # One fact a line, so nothing wraps mid-phrase beside the timer on a narrow console.
-    text = Text.assemble((STATE_LABELS.get(state, state), STATE_STYLES.get(state, "")))
+    label = t.gettext(STATE_LABELS[state]) if state in STATE_LABELS else state
+    text = Text.assemble((label, STATE_STYLES.get(state, "")))
     if run.item.activity is not None:
-        k = engine.agenda.k_for(run.item)
         text.append("\n")
-        text.append(plural(run.count, "answer"), style="bold")
-        text.append(f"  k = {k}", style="dim")
+        text.append(t.ngettext("{count} answer", "{count} answers", run.count), style="bold")
+        text.append(f"  k = {engine.k_for(run.item.id)}", style="dim")
         pending = len(engine.pending(run.item.id))
         if pending:
-            text.append(f"\n{pending} to moderate", style=f"bold {ORANGE}")
-    text.append(f"\n{engine.joined} joined")
+            moderate = t.ngettext("{count} to moderate", "{count} to moderate", pending)
+            text.append(f"\n{moderate}", style=f"bold {ORANGE}")
+    text.append("\n" + t.ngettext("{count} joined", "{count} joined", engine.joined))
     text.no_wrap = True
     text.overflow = "ellipsis"
     return text
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+def hint(engine: Engine, t: Translator, room: RoomView, *, simulated: int = 0) -> Text:
+    """The next sensible key for where the workshop is: a newcomer's guide, one line.
 
-
-def hint(engine: Engine, *, simulated: int = 0) -> Text:
-    """The next sensible key for where the workshop is: a newcomer's guide, one line."""
+    What the room sees is the room model's (``room``): after ``r`` the hint says whether
+    the results reached the projector, or why not.
+    """
     run = engine.current_run
     last = engine.index + 1 >= len(engine.agenda.items)
-    next_key = "q to quit (the session is kept)" if last else "n for the next item"
-    if run.error:
-        message = "this item's plugin failed; press n to skip it"
-    elif run.item.activity is None:
-        message = (
-            f"space starts the timer · {next_key}" if not run.timer.started else f"press {next_key}"
-        )
-    elif run.phase == WAITING:
-        message = "press o to open answering"
-        if simulated:
-            message += f" (the {simulated} simulated phones answer once it is open)"
-    elif run.phase == OPEN and not engine.enough_answers(run.item.id):
-        message = (
-            f"answering is open · results stay hidden until {engine.agenda.k_for(run.item)} answers"
-        )
-    elif not run.revealed:
-        message = "press r to show the results on the projector · o "
-        message += "closes answering" if run.phase == OPEN else "reopens answering"
+    if last:
+        onward = t.gettext("q ends the session (it is kept)")
     else:
-        message = f"the room sees the results (r hides them) · {next_key}"
+        onward = t.gettext("n for the next item")
+    if room.withheld is Withheld.FAILED:
+        clauses = [t.gettext("this item's plugin failed; press n to skip it")]
+    elif room.phase == TALK:
+        clauses = [onward] if run.timer.started else [t.gettext("space starts the timer"), onward]
+    elif room.phase == WAITING:
+        clauses = [_open_hint(t, simulated)]
+    elif not room.revealed:
+        clauses = _before_reveal(engine, t, room)
+    else:
+        clauses = [_after_reveal(engine, t, room), onward]
     if engine.pending(run.item.id):
-        message += " · m to moderate free text"
-    return Text.assemble(("→ ", f"bold {SKY_BLUE}"), line(message, style="italic"))
+        clauses.append(t.gettext("m to moderate free text"))
+    return Text.assemble(("→ ", f"bold {SKY_BLUE}"), line(" · ".join(clauses), style="italic"))
 
 
-def console_result(engine: Engine) -> RenderableType:
+def _open_hint(t: Translator, simulated: int) -> str:
+    if not simulated:
+        return t.gettext("press o to open answering")
+    return t.ngettext(
+        "press o to open answering (the {count} simulated phone answers once it is open)",
+        "press o to open answering (the {count} simulated phones answer once it is open)",
+        simulated,
+    )
+
+
+def _before_reveal(engine: Engine, t: Translator, room: RoomView) -> list[str]:
+    item_id = engine.current.id
+    if (
+        room.phase == OPEN
+        and item_disclosure(engine, item_id, Audience.CONSOLE) is Withheld.TOO_FEW
+    ):
+        k = engine.k_for(item_id)
+        return [
+            t.gettext("answering is open"),
+            t.ngettext(
+                "results stay hidden until {count} answer",
+                "results stay hidden until {count} answers",
+                k,
+            ),
+        ]
+    if room.phase == OPEN:
+        toggle = t.gettext("o closes answering")
+    else:
+        toggle = t.gettext("o reopens answering")
+    return [t.gettext("press r to show the results on the projector"), toggle]
+
+
+def _after_reveal(engine: Engine, t: Translator, room: RoomView) -> str:
+    if room.withheld is Withheld.OFF_PROJECTOR:
+        return t.gettext("revealed, but this item keeps its results off the projector")
+    if room.withheld is Withheld.TOO_FEW:
+        return t.ngettext(
+            "revealed: the room sees the results from {count} answer on",
+            "revealed: the room sees the results from {count} answers on",
+            engine.k_for(engine.current.id),
+        )
+    return t.gettext("the room sees the results (r hides them)")
+
+
+def room_preview(room: RoomView, t: Translator) -> Text:
+    """What the room sees now, one line: the projector's own words, quoted as they read."""
+    text = Text.assemble((t.gettext("Projector"), "bold"), (" ▸ ", SKY_BLUE))
+    said = [words for words in (room.call_to_action, room.withheld_message) if words]
+    if room.shows_result:
+        text.append(t.gettext("results shown"), style=f"bold {GREEN}")
+    elif said:
+        text.append(line(" · ".join(said), style="italic"))
+    else:
+        text.append(t.gettext("the item, its timer and how to join"), style="dim")
+    if room.locked:
+        text.append(" · ")
+        text.append(line(room.join_caption, style="italic"))
+    return text
+
+
+def console_result(engine: Engine, t: Translator) -> RenderableType:
     """The live result for the facilitator; hidden below k, like everywhere else.
 
     The console may be mirrored to the projector, so it keeps the anonymity threshold too:
     with two answers in, a bar chart could tell the room who answered what.
     """
     run = engine.current_run
-    if run.error:
-        return _error(run.error)
-    if run.item.activity is None:
-        return Text("")
-    k = engine.agenda.k_for(run.item)
-    if not engine.enough_answers(run.item.id):
-        return Text(f"{run.count} answers · results hidden until {k}", style="italic")
-    try:
-        view = engine.view(run.item.id)
-    except PluginError as error:
-        return _error(str(error))
-    return render_view(view)
+    view, withheld = shown_view(engine, run.item.id, Audience.CONSOLE)
+    if view is not None:
+        return render_view(view, t)
+    if withheld is Withheld.FAILED:
+        return _error(run.error or "", t)
+    if withheld is Withheld.TOO_FEW:
+        return Text(
+            t.ngettext(
+                "{count} answer · results hidden until {k}",
+                "{count} answers · results hidden until {k}",
+                run.count,
+                k=engine.k_for(run.item.id),
+            ),
+            style="italic",
+        )
+    return Text("")
 
 
-def _error(message: str) -> RenderableType:
+def _error(message: str, t: Translator) -> RenderableType:
     return Group(
-        Text("This item cannot be shown: its plugin failed.", style=f"bold {VERMILLION}"),
+        Text(
+            t.gettext("This item cannot be shown: its plugin failed."), style=f"bold {VERMILLION}"
+        ),
         line(message),
-        Text("Press n to skip to the next item.", style="bold"),
+        Text(t.gettext("Press n to skip to the next item."), style="bold"),
     )
 
 
-def moderation_queue(engine: Engine, limit: int = 8) -> RenderableType:
+def moderation_queue(engine: Engine, t: Translator, limit: int = 8) -> RenderableType:
     """Free text waiting for the facilitator, most frequent first (a preview; m to act)."""
     pending = engine.all_pending()
     if not pending:
@@ -275,20 +332,20 @@ def moderation_queue(engine: Engine, limit: int = 8) -> RenderableType:
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for _, text in pending[:limit]:
-        table.add_row(Text(f"×{text.count}", style=ORANGE), line(text.text))
+        table.add_row(Text(f"×{t.number(text.count)}", style=ORANGE), line(text.text))
+    heading = t.ngettext("To moderate ({count}) · m", "To moderate ({count}) · m", len(pending))
+    parts: list[Any] = [Text(heading, style=f"bold {ORANGE}"), table]
     more = len(pending) - limit
-    heading = Text(f"To moderate ({len(pending)}) · m", style=f"bold {ORANGE}")
-    parts: list[Any] = [heading, table]
     if more > 0:
-        parts.append(Text(f"… and {more} more", style="italic"))
+        parts.append(Text(t.ngettext("… and {count} more", "… and {count} more", more), "italic"))
     return Group(*parts)
 
 
-def notes(engine: Engine) -> RenderableType:
+def notes(engine: Engine, t: Translator) -> RenderableType:
     text = engine.current.notes
     if not text:
         return Text("")
-    return Group(Text("Notes", style="bold"), plain(reflow(text)))
+    return Group(Text(t.gettext("Notes"), style="bold"), plain(reflow(text)))
 
 
 def reflow(text: str) -> str:
@@ -305,39 +362,3 @@ def reflow(text: str) -> str:
                 lines.append(stripped)
         paragraphs.append("\n".join(lines))
     return "\n\n".join(paragraphs)
-
-
-def room_words(engine: Engine) -> Translator:
-    """The projector's words in the agenda's language (the console's stay English)."""
-    # Plain tables, no aiohttp; imported here so that importing the UI loads no server module.
-    from facilitate.server.i18n import Translator
-
-    return Translator(engine.agenda.language)
-
-
-def room_line(engine: Engine) -> Text:
-    """What the room is asked to do now, on the projector."""
-    run = engine.current_run
-    if run.item.activity is None or run.error:
-        return Text("")
-    t = room_words(engine)
-    if run.phase == OPEN:
-        return Text(t("screen_answer_now"), style=f"bold {GREEN}")
-    if run.phase == CLOSED and not run.revealed:
-        return Text(t("screen_answering_closed"), style=f"bold {ORANGE}")
-    return Text("")
-
-
-def projector_result(engine: Engine) -> RenderableType:
-    """Results for the room: only once revealed, with at least k answers."""
-    run = engine.current_run
-    if run.item.activity is None or not run.revealed or run.error:
-        return Text("")
-    view = engine.public_view(run.item.id)
-    if view is None:
-        t = room_words(engine)
-        if not engine.enough_answers(run.item.id):
-            k = engine.agenda.k_for(run.item)
-            return Text(t("screen_results_after_people", k=k), style="italic")
-        return Text(t("screen_results_private"), style="italic")
-    return render_view(view, big=True)

@@ -17,7 +17,10 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-TOO_SMALL = "(make the window larger to show the QR code)"
+from facilitate.i18n import N_
+
+TOO_SMALL = N_("(make the window larger to show the QR code)")
+"""Said where the code cannot fit; the screen gives it in its own language (``too_small``)."""
 
 DARK = "#000000"
 LIGHT = "#ffffff"
@@ -81,6 +84,17 @@ class QRCode(Widget):
         self._data = data
         self._strips: list[Strip] = []
         self._key: tuple[str, int, int] | None = None
+        self._too_small = TOO_SMALL
+
+    @property
+    def too_small(self) -> str:
+        return self._too_small
+
+    @too_small.setter
+    def too_small(self, words: str) -> None:
+        if words != self._too_small:
+            self._too_small = words
+            self.refresh()
 
     @property
     def data(self) -> str:
@@ -117,7 +131,7 @@ class QRCode(Widget):
         width, height = self.size
         background = self.rich_style
         if not strips:
-            note = textwrap.wrap(TOO_SMALL, max(1, width)) if self._data else []
+            note = textwrap.wrap(self._too_small, max(1, width)) if self._data else []
             index = y - (height - len(note)) // 2
             if 0 <= index < len(note):
                 text = note[index][:width].center(width)

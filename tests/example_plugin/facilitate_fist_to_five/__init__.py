@@ -16,12 +16,14 @@ from typing import Any
 
 from attrs import frozen
 from facilitate.api import (
+    N_,
     ActivityType,
     AnswerError,
     Bar,
     Bars,
     Form,
     ItemContext,
+    MessageCatalog,
     Note,
     ScaleField,
     Table,
@@ -35,14 +37,20 @@ from facilitate.api import (
 )
 
 FINGERS = (
-    "Fist: I block this",
-    "1: serious concerns",
-    "2: some concerns",
-    "3: I can live with it",
-    "4: I support it",
-    "5: I champion it",
+    N_("Fist: I block this"),
+    N_("1: serious concerns"),
+    N_("2: some concerns"),
+    N_("3: I can live with it"),
+    N_("4: I support it"),
+    N_("5: I champion it"),
 )
-"""What each hand means, from a fist (0) to five fingers."""
+"""What each hand means, from a fist (0) to five fingers (translated where shown)."""
+CATALOG = MessageCatalog(Path(__file__).parent / "locale", "facilitate_fist_to_five")
+"""This plugin's own words in every language a room may speak (standard .po files)."""
+
+
+def hands(context: ItemContext) -> tuple[str, ...]:
+    return tuple(context.gettext(meaning) for meaning in FINGERS)
 
 
 def check_line(fingers: int) -> str | None:
@@ -120,24 +128,26 @@ class FistToFive(ActivityType[FistToFiveConfig, FistToFiveResult]):
     """A consensus check: from a fist (block) to five fingers (champion)."""
 
     kind = "fist-to-five"
-    title = "Fist to five"
+    title = N_("Fist to five")
     Config = FistToFiveConfig
+    catalog = CATALOG
 
     def form(self, config: FistToFiveConfig, context: ItemContext) -> Form:
+        _ = context.gettext
         fields: list[Any] = [
-            ScaleField(name="fingers", label=config.proposal, min=0, max=5, labels=FINGERS)
+            ScaleField(name="fingers", label=config.proposal, min=0, max=5, labels=hands(context))
         ]
         if config.ask_why:
             fields.append(
                 TextField(
                     name="change",
-                    label="What would need to change for you to show more fingers?",
-                    help="Optional, unless you block. Shown to the room only once approved.",
+                    label=_("What would need to change for you to show more fingers?"),
+                    help=_("Optional, unless you block. Shown to the room only once approved."),
                     required=False,
                     max_length=200,
                 )
             )
-        return Form(fields, intro="Show your hand: nobody sees who showed what.")
+        return Form(fields, intro=_("Show your hand: nobody sees who showed what."))
 
     def accept(
         self, config: FistToFiveConfig, value: dict[str, Any], context: ItemContext
@@ -146,55 +156,84 @@ class FistToFive(ActivityType[FistToFiveConfig, FistToFiveResult]):
             raise AnswerError(
                 "invalid",
                 field="change",
-                message="A fist blocks the proposal: please say what would need to change.",
+                message=context.gettext(
+                    "A fist blocks the proposal: please say what would need to change."
+                ),
             )
         if value["fingers"] >= config.discuss_below and value.get("change"):
             # Only hands below the line are asked why; keep the others' notes out of the room.
             return {**value, "change": None}
         return value
 
-    def new_tally(self, config: FistToFiveConfig) -> FistToFiveTally:
+    def new_tally(self, config: FistToFiveConfig, context: ItemContext) -> FistToFiveTally:
         return FistToFiveTally()
 
-    def prompt(self, config: FistToFiveConfig) -> str:
+    def prompt(self, config: FistToFiveConfig, context: ItemContext) -> str:
         return config.proposal
 
-    def verdict(self, config: FistToFiveConfig, result: FistToFiveResult) -> str:
+    def verdict(
+        self, config: FistToFiveConfig, result: FistToFiveResult, context: ItemContext
+    ) -> str:
         line = config.discuss_below
         if not result.answers:
-            return "No hands yet."
+            return context.gettext("No hands yet.")
         below = result.below(line)
         if below == 0:
-            return f"Consensus: every hand shows {line} or more."
-        blocks = f", {result.counts[0]} of them a fist" if result.counts[0] else ""
-        return (
-            f"Not yet: {below} of {result.answers} hands show fewer than {line}{blocks};"
-            " talk before deciding."
+            return context.gettext("Consensus: every hand shows {line} or more.", line=line)
+        if result.counts[0]:
+            return context.ngettext(
+                "Not yet: {below} of {count} hand shows fewer than {line}, {fists} of them a"
+                " fist; talk before deciding.",
+                "Not yet: {below} of {count} hands show fewer than {line}, {fists} of them a"
+                " fist; talk before deciding.",
+                result.answers,
+                below=below,
+                line=line,
+                fists=result.counts[0],
+            )
+        return context.ngettext(
+            "Not yet: {below} of {count} hand shows fewer than {line}; talk before deciding.",
+            "Not yet: {below} of {count} hands show fewer than {line}; talk before deciding.",
+            result.answers,
+            below=below,
+            line=line,
         )
 
-    def view(self, config: FistToFiveConfig, result: FistToFiveResult) -> View:
+    def view(
+        self, config: FistToFiveConfig, result: FistToFiveResult, context: ItemContext
+    ) -> View:
         bars = Bars(
-            [Bar(label, count) for label, count in zip(FINGERS, result.counts, strict=True)],
+            [Bar(label, count) for label, count in zip(hands(context), result.counts, strict=True)],
             title=config.proposal,
-            unit="hands",
+            of_answers=True,
         )
-        mean = "" if result.mean is None else f", average {result.mean:.1f} fingers"
-        blocks: list[Any] = [
-            bars,
-            Note(self.verdict(config, result)),
-            Note(f"{result.answers} {'hand' if result.answers == 1 else 'hands'}{mean}"),
-        ]
+        if result.mean is None:
+            count = context.ngettext("{count} hand", "{count} hands", result.answers)
+        else:
+            count = context.ngettext(
+                "{count} hand, average {mean} fingers",
+                "{count} hands, average {mean} fingers",
+                result.answers,
+                mean=context.number(result.mean),
+            )
+        blocks: list[Any] = [bars, Note(self.verdict(config, result, context)), Note(count)]
         if result.changes:
-            blocks.append(Texts(result.changes, title="What would need to change"))
+            title = context.gettext("What would need to change")
+            blocks.append(Texts(result.changes, title=title))
         return tuple(blocks)
 
-    def report(self, config: FistToFiveConfig, result: FistToFiveResult) -> View:
+    def report(
+        self, config: FistToFiveConfig, result: FistToFiveResult, context: ItemContext
+    ) -> View:
         rows = [
             (str(fingers), meaning, str(count))
-            for fingers, (meaning, count) in enumerate(zip(FINGERS, result.counts, strict=True))
+            for fingers, (meaning, count) in enumerate(
+                zip(hands(context), result.counts, strict=True)
+            )
         ]
-        table = Table(("Fingers", "Meaning", "Hands"), rows, title=config.proposal)
-        return (*self.view(config, result), table)
+        _ = context.gettext
+        table = Table((_("Fingers"), _("Meaning"), _("Hands")), rows, title=config.proposal)
+        return (*self.view(config, result, context), table)
 
 
 @hookimpl

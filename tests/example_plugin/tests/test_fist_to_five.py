@@ -121,7 +121,7 @@ def test_the_view_draws_in_a_terminal(rehearsal: Rehearsal) -> None:
     rehearsal.answer({"fingers": "4"}, participant=0)
     shown = asyncio.run(rehearsal.show(size=(90, 24)))
     assert "I support it" in shown.text
-    assert "1 hand, average 4.0 fingers" in shown.text
+    assert "1 hand, average 4 fingers" in shown.text
     assert shown.svg.startswith("<svg")
 
 
@@ -174,3 +174,15 @@ def test_installed_through_the_entry_point() -> None:
     assert plugins.owner("fist-to-five") == "fist-to-five"
     assert plugins.info["fist-to-five"].error is None
     assert "fist-to-five-example" in plugins.templates
+
+
+def test_a_spanish_room_reads_the_plugin_in_spanish(workshop, facilitate_plugins) -> None:
+    facilitate_plugins.register(facilitate_fist_to_five)
+    spanish = AGENDA.replace('title = "Deciding together"', 'title = "Decidir"\nlanguage = "es"')
+    rehearsal = workshop(spanish, seed=7)
+    for participant, fingers in enumerate([3, 4, 5]):
+        rehearsal.answer({"fingers": str(fingers)}, participant=participant)
+    text = rehearsal.text()
+    assert "Consenso: todas las manos muestran 3 o más." in text
+    assert "3 manos, media de 4 dedos" in text
+    assert rehearsal.form().intro == "Muestra tu mano: nadie ve quién mostró qué."

@@ -1,0 +1,411 @@
+"""The running workshop as a library object: no TUI, no server, no I/O but the store.
+
+:class:`Engine` is a facade over four parts, each in its own module: the item timers
+(:mod:`~facilitate.engine.timing`), who may join the room
+(:mod:`~facilitate.engine.access`), answers with their tallies and moderation
+(:mod:`~facilitate.engine.answers`) and the session log (:mod:`~facilitate.engine.session_log`).
+Every facilitator action is logged; every answer is committed before it is counted.
+Subscribers (the TUI, the server, plugin observers) hear of each change as an event
+from :mod:`facilitate.events`. What the room may see of all this is decided in
+:mod:`facilitate.room`, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from facilitate import anonymity, events
+from facilitate.activity import ActivityType
+from facilitate.agenda import dumps_agenda, loads_agenda
+from facilitate.clock import Clock, ItemTiming, SystemClock, Timer
+from facilitate.engine.access import RoomAccess
+from facilitate.engine.answers import Answers, EngineContext
+from facilitate.engine.runs import (
+    APPROVED,
+    CLOSED,
+    OPEN,
+    PENDING,
+    REJECTED,
+    WAITING,
+    ItemRun,
+    NotJoined,
+    PendingText,
+    PluginError,
+    RoomLocked,
+    text_id,
+)
+from facilitate.engine.session_log import RecordKind, SessionLog, replay
+from facilitate.engine.timing import Timing
+from facilitate.forms import ExportCell, Form, RawForm
+from facilitate.model import Agenda, Item
+from facilitate.plugins import Plugins, default_plugins
+from facilitate.store import Store
+from facilitate.views import View
+
+__all__ = [
+    "APPROVED",
+    "CLOSED",
+    "OPEN",
+    "PENDING",
+    "REJECTED",
+    "WAITING",
+    "Engine",
+    "ItemRun",
+    "NotJoined",
+    "PendingText",
+    "PluginError",
+    "RecordKind",
+    "RoomLocked",
+    "text_id",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class Engine:
+    """A workshop in progress. Build one with :meth:`new` or :meth:`resume`."""
+
+    def __init__(
+        self,
+        agenda: Agenda,
+        store: Store,
+        *,
+        plugins: Plugins,
+        clock: Clock,
+        secret: str,
+        facilitator_secret: str,
+        join_code: str,
+        joined: int = 0,
+    ) -> None:
+        self.agenda = agenda
+        self.store = store
+        self.plugins = plugins
+        self.clock = clock
+        self.secret = secret
+        self.facilitator_secret = facilitator_secret
+        self.index = 0
+        self.runs: dict[str, ItemRun] = {
+            item.id: ItemRun(item, Timer(clock, item.duration)) for item in agenda.items
+        }
+        self._subscribers: list[Callable[[events.Event], None]] = []
+        self.log = SessionLog(store)
+        self.timing = Timing(agenda, self.runs, clock, self.log, self._publish)
+        self.access = RoomAccess(
+            store, self.log, self._publish, secret=secret, join_code=join_code, joined=joined
+        )
+        self.answers = Answers(
+            agenda, self.runs, plugins, store, self.log, self.access, self._publish
+        )
+        for run in self.runs.values():
+            self.answers.reset_tally(run)
+
+    # -- life cycle ----------------------------------------------------------
+
+    @classmethod
+    def new(
+        cls,
+        agenda: Agenda,
+        store: Store | None = None,
+        *,
+        plugins: Plugins | None = None,
+        clock: Clock | None = None,
+    ) -> Engine:
+        """Start a new session of an agenda (in memory only if no store is given)."""
+        store = store or Store.create(ephemeral=True)
+        engine = cls(
+            agenda,
+            store,
+            plugins=plugins or default_plugins(),
+            clock=clock or SystemClock(),
+            secret=anonymity.new_secret(),
+            facilitator_secret=anonymity.new_secret()[:32],
+            join_code=anonymity.join_code(),
+        )
+        wall = engine.clock.wall()
+        for key, value in {
+            "schema": 1,
+            "title": agenda.title,
+            "created": wall.date().isoformat(),
+            "agenda": dumps_agenda(agenda),
+            "items": len(agenda.items),
+            "secret": engine.secret,
+            "facilitator_secret": engine.facilitator_secret,
+            "join_code": engine.join_code,
+            "joined": 0,
+        }.items():
+            store.set_meta(key, value)
+        engine.log.append(RecordKind.ITEM, {"index": 0})
+        return engine
+
+    @classmethod
+    def resume(
+        cls, store: Store, *, plugins: Plugins | None = None, clock: Clock | None = None
+    ) -> Engine:
+        """Bring a stored session back: same item, timers, phases, answers and decisions."""
+        plugins = plugins or default_plugins()
+        clock = clock or SystemClock()
+        meta = store.meta()
+        agenda = loads_agenda(meta["agenda"], f"session {store.id}", plugins)
+        engine = cls(
+            agenda,
+            store,
+            plugins=plugins,
+            clock=clock,
+            secret=meta["secret"],
+            facilitator_secret=meta["facilitator_secret"],
+            join_code=meta["join_code"],
+            joined=int(meta.get("joined", 0)),
+        )
+        replay(engine, clock.wall().timestamp())
+        for item_id, answers in store.answers().items():
+            if item_id in engine.runs:
+                engine.runs[item_id].answers.update(answers)
+        for run in engine.runs.values():
+            engine.answers.reset_tally(run)
+        return engine
+
+    def close(self) -> None:
+        current = self.current_run
+        if current.timer.running:
+            self.timing.record(current)
+        self.store.close()
+
+    # -- events --------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[events.Event], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` on every change; returns a function that unsubscribes."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def _publish(self, event: events.Event) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(event)
+            except Exception:
+                logger.exception("event subscriber failed on %s", type(event).__name__)
+        self.plugins.notify(event)
+
+    # -- items ---------------------------------------------------------------
+
+    @property
+    def current(self) -> Item:
+        return self.agenda.items[self.index]
+
+    @property
+    def current_run(self) -> ItemRun:
+        return self.runs[self.current.id]
+
+    def run(self, item_id: str) -> ItemRun:
+        return self.runs[item_id]
+
+    def goto(self, index: int) -> None:
+        """Make item ``index`` current. Answering on the item left is closed, its timer
+        paused; the new item's timer starts if the old one was running."""
+        if not 0 <= index < len(self.agenda.items):
+            raise IndexError(f"no item {index + 1}; the agenda has {len(self.agenda.items)}")
+        if index == self.index:
+            return
+        old = self.current_run
+        was_running = old.timer.running
+        if old.phase == OPEN:
+            self._set_phase(old, CLOSED, old.revealed)
+        if was_running:
+            self.timing.pause(old)
+        self.index = index
+        self.log.append(RecordKind.ITEM, {"index": index})
+        self._publish(events.ItemChanged(index, self.current.id))
+        if was_running:
+            self.start_timer()
+
+    def next(self) -> bool:
+        if self.index + 1 >= len(self.agenda.items):
+            return False
+        self.goto(self.index + 1)
+        return True
+
+    def previous(self) -> bool:
+        if self.index == 0:
+            return False
+        self.goto(self.index - 1)
+        return True
+
+    def skip_failed(self) -> bool:
+        """Leave an item whose plugin failed: clear its error and move on."""
+        self.current_run.error = None
+        return self.next()
+
+    # -- timer ---------------------------------------------------------------
+
+    def start_timer(self) -> None:
+        self.timing.start(self.current_run)
+
+    def pause_timer(self) -> None:
+        self.timing.pause(self.current_run)
+
+    def toggle_timer(self) -> None:
+        if self.current_run.timer.running:
+            self.pause_timer()
+        else:
+            self.start_timer()
+
+    def extend(self, seconds: int) -> None:
+        """Give the current item more time; a negative number shortens it."""
+        self.timing.extend(self.current_run, seconds)
+
+    def timings(self) -> list[ItemTiming]:
+        return self.timing.timings()
+
+    def drift(self) -> float:
+        return self.timing.drift(self.index)
+
+    def projected_end(self) -> dt.datetime:
+        return self.timing.projected_end(self.index)
+
+    # -- answering phases ------------------------------------------------------
+
+    def _set_phase(self, run: ItemRun, phase: str, revealed: bool) -> None:
+        run.phase, run.revealed = phase, revealed
+        self.log.append(
+            RecordKind.PHASE, {"item_id": run.item.id, "phase": phase, "revealed": revealed}
+        )
+        self._publish(events.PhaseChanged(run.item.id, run.state))
+
+    def open_answering(self) -> None:
+        run = self.current_run
+        if run.item.activity is not None and run.phase != OPEN:
+            self._set_phase(run, OPEN, run.revealed)
+
+    def close_answering(self) -> None:
+        run = self.current_run
+        if run.phase == OPEN:
+            self._set_phase(run, CLOSED, run.revealed)
+
+    def toggle_open(self) -> None:
+        if self.current_run.phase == OPEN:
+            self.close_answering()
+        else:
+            self.open_answering()
+
+    def reveal(self, revealed: bool = True) -> None:
+        run = self.current_run
+        if run.item.activity is not None and run.revealed != revealed:
+            self._set_phase(run, run.phase, revealed)
+
+    def toggle_reveal(self) -> None:
+        self.reveal(not self.current_run.revealed)
+
+    # -- the room (see engine.access) ----------------------------------------
+
+    @property
+    def join_code(self) -> str:
+        return self.access.join_code
+
+    @join_code.setter
+    def join_code(self, code: str) -> None:  # tests fix the code to draw the same screen
+        self.access.join_code = code
+
+    @property
+    def locked(self) -> bool:
+        return self.access.locked
+
+    @property
+    def joined(self) -> int:
+        return self.access.joined
+
+    @joined.setter
+    def joined(self, count: int) -> None:
+        self.access.joined = count
+
+    def join(self) -> str:
+        """A new device token; raises :class:`RoomLocked` when the room is locked."""
+        return self.access.join()
+
+    def is_member(self, token: str | None) -> bool:
+        return self.access.is_member(token)
+
+    def code_matches(self, code: str) -> bool:
+        return self.access.code_matches(code)
+
+    def lock(self, locked: bool = True) -> None:
+        self.access.lock(locked)
+
+    def toggle_lock(self) -> None:
+        self.access.lock(not self.access.locked)
+
+    def rotate_code(self) -> str:
+        return self.access.rotate_code()
+
+    # -- answers, results and moderation (see engine.answers) -------------------
+
+    def activity_type(self, item: Item) -> ActivityType[Any, Any]:
+        return self.answers.activity_type(item)
+
+    def context(self, item_id: str) -> EngineContext:
+        return self.answers.context(item_id)
+
+    def form(self, item_id: str) -> Form:
+        return self.answers.form(item_id)
+
+    def prompt(self, item: Item) -> str:
+        return self.answers.prompt(item)
+
+    def type_title(self, item: Item, language: str | None = None) -> str:
+        return self.answers.type_title(item, language or self.agenda.language)
+
+    def pseudonym(self, token: str, item_id: str) -> str:
+        return self.answers.pseudonym(token, item_id)
+
+    def answer_of(self, token: str, item_id: str) -> Any | None:
+        return self.answers.answer_of(token, item_id)
+
+    def validate(self, item_id: str, raw: RawForm) -> dict[str, Any]:
+        return self.answers.validate(item_id, raw)
+
+    async def submit(self, token: str, item_id: str, raw: RawForm) -> dict[str, Any]:
+        """Validate, store durably, then count one device's answer to an item.
+
+        Returns once the answer is committed. Raises ``AnswerError`` for a bad or late
+        answer, :class:`NotJoined` for a token this session did not issue.
+        """
+        return await self.answers.submit(token, item_id, raw)
+
+    async def retract(self, token: str, item_id: str) -> bool:
+        """Withdraw this device's answer to an open item. Returns whether there was one."""
+        return await self.answers.retract(token, item_id)
+
+    def result(self, item_id: str) -> Any:
+        return self.answers.result(item_id)
+
+    def k_for(self, item_id: str) -> int:
+        return self.agenda.k_for(self.runs[item_id].item)
+
+    def view(self, item_id: str) -> View:
+        """The item's view now, whoever is looking; :mod:`facilitate.room` decides who may."""
+        return self.answers.view(item_id)
+
+    def report(self, item_id: str) -> View:
+        return self.answers.report(item_id)
+
+    def export(self, item_id: str) -> list[list[ExportCell]]:
+        return self.answers.export(item_id)
+
+    def pending(self, item_id: str) -> list[PendingText]:
+        return self.answers.pending(item_id)
+
+    def all_pending(self) -> list[tuple[str, PendingText]]:
+        return [(item.id, p) for item in self.agenda.items for p in self.pending(item.id)]
+
+    def moderate(self, item_id: str, text_ids: list[str] | str, decision: str) -> int:
+        return self.answers.moderate(item_id, text_ids, decision)
+
+    def approve(self, item_id: str, text_ids: list[str] | str) -> int:
+        return self.moderate(item_id, text_ids, APPROVED)
+
+    def reject(self, item_id: str, text_ids: list[str] | str) -> int:
+        return self.moderate(item_id, text_ids, REJECTED)
+
+    def decision(self, item_id: str, text: str) -> str:
+        return self.answers.decision(item_id, text)

@@ -1,0 +1,72 @@
+"""What the engine knows of each item: its timer, phase, answers, tally and moderation."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from attrs import define, field, frozen
+
+from facilitate.activity import Tally
+from facilitate.clock import Timer
+from facilitate.forms import Form
+from facilitate.model import Item
+
+WAITING, OPEN, CLOSED = "waiting", "open", "closed"
+APPROVED, REJECTED, PENDING = "approved", "rejected", "pending"
+
+
+class RoomLocked(Exception):
+    """The room is locked: no new device can join."""
+
+
+class NotJoined(Exception):
+    """The device has no valid token for this session."""
+
+
+class PluginError(Exception):
+    """A plugin raised while handling an item; the item shows an error."""
+
+
+def text_id(item_id: str, text: str) -> str:
+    """A short stable id for a piece of free text, for moderation."""
+    return hashlib.blake2b(f"{item_id}\x00{text}".encode(), digest_size=6).hexdigest()
+
+
+@frozen
+class PendingText:
+    id: str
+    text: str
+    count: int
+    """How many answers carry this text (the same words from several people)."""
+
+
+@define
+class ItemRun:
+    """What happened to one item so far."""
+
+    item: Item
+    timer: Timer
+    phase: str = WAITING
+    revealed: bool = False
+    answers: dict[str, Any] = field(factory=dict)
+    decisions: dict[str, str] = field(factory=dict)
+    """text id -> approved / rejected."""
+    tally: Tally[Any] | None = None
+    error: str | None = None
+    moderated: list[str] | None = None
+    """Names of the form's moderated text fields, found once."""
+    version: int = 0
+    """Goes up whenever the item's answers or moderated result change."""
+    form_cache: tuple[Form, tuple[tuple[str, int], ...]] | None = None
+    """The item's form and the versions of the items it read while being built."""
+    context_cache: tuple[tuple[str, bool], Any] | None = None
+    """The item's context for plugin calls, and the (phase, revealed) it was made for."""
+
+    @property
+    def count(self) -> int:
+        return len(self.answers)
+
+    @property
+    def state(self) -> str:
+        return "revealed" if self.revealed else self.phase

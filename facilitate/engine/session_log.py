@@ -1,0 +1,79 @@
+"""The session log: every facilitator action as a record, and replaying them on resume.
+
+Answers are not in the log (they live in the store's answers table, keyed by pseudonym);
+the log holds what the facilitator did, so ``resume`` brings back the same item, timers,
+phases, moderation decisions and room state.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from facilitate.clock import Timer, TimerState
+from facilitate.store import Store
+
+if TYPE_CHECKING:
+    from facilitate.engine import Engine
+
+
+class RecordKind(enum.StrEnum):
+    """The kinds of record in a session's log (stored as these strings)."""
+
+    ITEM = "item"
+    """The current item changed: ``{"index": n}``."""
+    TIMER = "timer"
+    """An item's timer was started, paused or extended (its whole state)."""
+    PHASE = "phase"
+    """Answering opened or closed, results revealed or hidden."""
+    MODERATION = "moderation"
+    """A free text was approved or rejected (by its text id, never its words)."""
+    ROOM = "room"
+    """The room was locked or unlocked, or its join code rotated."""
+
+
+class SessionLog:
+    """Appends facilitator actions to the store's log."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def append(self, kind: RecordKind, data: dict[str, Any]) -> Future[None]:
+        return self.store.append(kind.value, data)
+
+
+def replay(engine: Engine, now_wall: float) -> None:
+    """Apply every stored record to a freshly built engine, in order."""
+    handlers: dict[str, Callable[[dict[str, Any]], None]] = {
+        RecordKind.ITEM: lambda data: setattr(engine, "index", data["index"]),
+        RecordKind.TIMER: lambda data: _restore_timer(engine, data, now_wall),
+        RecordKind.PHASE: lambda data: _restore_phase(engine, data),
+        RecordKind.MODERATION: lambda data: engine.runs[data["item_id"]].decisions.__setitem__(
+            data["text_id"], data["decision"]
+        ),
+        RecordKind.ROOM: lambda data: engine.access.restore(
+            data["locked"], data.get("join_code", engine.access.join_code)
+        ),
+    }
+    for record in engine.store.log():
+        handle = handlers.get(record.kind)
+        if handle is not None:
+            handle(record.data)
+
+
+def _restore_timer(engine: Engine, data: dict[str, Any], now_wall: float) -> None:
+    run = engine.runs[data["item_id"]]
+    elapsed = data["elapsed"]
+    if data["running"] and data.get("wall") is not None:
+        # The workshop went on while the laptop was down: count that time.
+        elapsed += max(0.0, now_wall - data["wall"])
+    run.timer = Timer.restore(
+        engine.clock, TimerState(data["planned"], elapsed, data["adjustment"], data["running"])
+    )
+
+
+def _restore_phase(engine: Engine, data: dict[str, Any]) -> None:
+    run = engine.runs[data["item_id"]]
+    run.phase, run.revealed = data["phase"], data["revealed"]

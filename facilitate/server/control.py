@@ -1,0 +1,145 @@
+"""The facilitator's control page (``/control/SECRET``) and API, in the facilitator's language.
+
+Every action is a command of :mod:`facilitate.commands`, run with
+:func:`~facilitate.commands.perform` exactly as the terminal's keys run it, so "next" on
+a failed item skips it here too. ``POST /control/SECRET/<name>`` answers JSON
+(``ok``, ``state``, ``message`` and the command's data) to API clients, and redirects a
+browser back to the control page, which then says what the action did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from facilitate.commands import COMMANDS, CommandError, perform
+from facilitate.engine import OPEN, Engine
+from facilitate.i18n import Translator
+from facilitate.room import PHASE_WORDS, TIMER_WORDS, WARNING_SECONDS, format_code, read_timer
+from facilitate.server.responses import facilitator_words, page, redirect, render, wants_json
+from facilitate.server.security import BAD_REQUEST, NOT_FOUND, PageError
+from facilitate.server.state import require_facilitator, state_of
+
+
+def control_status(engine: Engine, t: Translator) -> str:
+    """The facilitator's one-line summary: item, phase, answers, phones, lock, join code."""
+    run = engine.current_run
+    parts = [
+        t.gettext(
+            "Item {number} of {total}", number=engine.index + 1, total=len(engine.agenda.items)
+        )
+    ]
+    if run.item.activity is not None:
+        parts.append(t.gettext(PHASE_WORDS[run.phase]) if run.phase in PHASE_WORDS else run.phase)
+        parts.append(t.ngettext("{count} answer", "{count} answers", run.count))
+    parts.append(t.ngettext("{count} joined", "{count} joined", engine.joined))
+    if engine.locked:
+        parts.append(t.gettext("room locked"))
+    parts.append(t.gettext("join code {code}", code=format_code(engine.join_code)))
+    return " · ".join(parts)
+
+
+def control_values(request: web.Request) -> dict[str, Any]:
+    """What ``control_part.html`` draws."""
+    state = state_of(request)
+    engine = state.engine
+    t = facilitator_words(request)
+    run = engine.current_run
+    return {
+        "base": f"/control/{engine.facilitator_secret}",
+        "screen_path": f"/screen/{engine.facilitator_secret}",
+        "engine": engine,
+        "run": run,
+        "has_activity": run.item.activity is not None,
+        "answering": run.phase == OPEN,
+        "timer": read_timer(run.timer, t),
+        "timer_words": {name: t.gettext(words) for name, words in TIMER_WORDS.items()},
+        "warn_below": WARNING_SECONDS,
+        "status": control_status(engine, t),
+        "said": state.last_done,
+        "pending": engine.all_pending(),
+        "labels": {name: command.label for name, command in COMMANDS.items()},
+    }
+
+
+async def control_page(request: web.Request) -> web.Response:
+    engine = require_facilitator(request)
+    t = facilitator_words(request)
+    values = control_values(request)
+    title = t.gettext("{title}: control", title=engine.agenda.title)
+    text = render("control.html", t, page_title=title, live_base=values["base"], **values)
+    return page(request, text)
+
+
+async def control_fragment(request: web.Request) -> web.Response:
+    require_facilitator(request)
+    return page(
+        request, render("control_part.html", facilitator_words(request), **control_values(request))
+    )
+
+
+def control_state(engine: Engine) -> dict[str, Any]:
+    """The workshop's state as the control API reports it after every action."""
+    run = engine.current_run
+    return {
+        "index": engine.index,
+        "item": run.item.id,
+        "title": run.item.title,
+        "phase": run.phase,
+        "revealed": run.revealed,
+        "answers": run.count,
+        "running": run.timer.running,
+        "remaining": round(run.timer.remaining, 1),
+        "locked": engine.locked,
+        "joined": engine.joined,
+        "join_code": engine.join_code,
+        "pending": len(engine.all_pending()),
+    }
+
+
+async def _parameters(request: web.Request) -> Mapping[str, Any]:
+    """A command's parameters: form fields (repeatable), or one JSON object."""
+    if request.content_type == "application/json":
+        try:
+            given = await request.json()
+        except ValueError:
+            raise PageError(400, BAD_REQUEST) from None
+        if not isinstance(given, dict):
+            raise PageError(400, BAD_REQUEST)
+        return given
+    return await request.post()
+
+
+async def act(request: web.Request) -> web.Response:
+    """``POST /control/SECRET/<name>``: run one command of the table."""
+    engine = require_facilitator(request)
+    name = request.match_info["action"]
+    if name not in COMMANDS:
+        raise PageError(404, NOT_FOUND)
+    given = await _parameters(request)
+    t = facilitator_words(request)
+    base = f"/control/{engine.facilitator_secret}"
+    try:
+        done = perform(engine, name, given)
+    except CommandError as error:
+        message = error.text(t)
+        if wants_json(request):
+            return web.json_response({"ok": False, "error": message}, status=400)
+        text = render(
+            "control_refused.html", t, page_title=message, live_base="", message=message, base=base
+        )
+        return page(request, text, status=400)
+    state = state_of(request)
+    state.last_done = done.text(t)
+    state.refresh_screen()  # the control page shows what the action did, even if nothing moved
+    if wants_json(request):
+        answer = {
+            **done.data,
+            "ok": True,
+            "state": control_state(engine),
+            "message": state.last_done,
+        }
+        return web.json_response(answer)
+    return redirect(base)

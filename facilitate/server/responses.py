@@ -1,0 +1,151 @@
+"""How pages leave the server: rendered from templates, gzipped when big, in the right language.
+
+Every page is a Jinja2 template of ``facilitate/server/templates`` rendered through
+:func:`facilitate.render.html.render` (autoescape on). A participant's page speaks the
+participant's language: a ``?lang=`` link (remembered in a cookie that says only the
+language), else the browser's ``Accept-Language``, else the agenda's language.
+"""
+
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+
+from facilitate.i18n import LANGUAGES, Translator, choose_language, translator
+from facilitate.render import html
+from facilitate.server.security import BAD_CODE, NOT_FOUND, NOT_JOINED, SECURITY_HEADERS, PageError
+from facilitate.server.state import member_token, state_of
+
+LANGUAGE_COOKIE = "lang"
+COMPRESS_OVER = 4096
+"""Pages bigger than this (a long form such as a risk map) go gzipped to phones that
+accept it: on a crowded Wi-Fi the bytes matter more than the few µs of zlib."""
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript"}
+STATIC = web.AppKey("static", dict)
+
+
+def render(name: str, t: Translator, /, **values: Any) -> str:
+    """A template of ``facilitate/server/templates`` with the words of ``t``."""
+    return html.render("facilitate.server", name, t, **values)
+
+
+def participant_words(request: web.Request) -> Translator:
+    """The participant's language, chosen once per request."""
+    cached = request.get("translator")
+    if cached is None:
+        engine = state_of(request).engine
+        language = choose_language(
+            query=request.query.get("lang"),
+            cookie=request.cookies.get(LANGUAGE_COOKIE),
+            accept_language=request.headers.get("Accept-Language"),
+            default=engine.agenda.language,
+        )
+        cached = request["translator"] = translator(language)
+    return cached
+
+
+def facilitator_words(request: web.Request) -> Translator:
+    """The facilitator's language, for the control page and its messages."""
+    return translator(state_of(request).facilitator_language)
+
+
+def page(request: web.Request, text: str, *, status: int = 200) -> web.Response:
+    """An HTML page, gzipped if big and the browser accepts it."""
+    if len(text) > COMPRESS_OVER and accepts_gzip(request):
+        response = compressed(gzip_bytes(text.encode()), "text/html", status)
+    else:
+        response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
+    chosen = request.query.get("lang") if request.query_string else None
+    if chosen in LANGUAGES:
+        # The visible language switch: a cookie that says only which language.
+        response.set_cookie(LANGUAGE_COOKIE, chosen, path="/", httponly=True, samesite="Lax")
+    return response
+
+
+def redirect(location: str) -> web.Response:
+    # The security headers go in now: the answer path ends here, and it is the busiest.
+    return web.Response(status=303, headers={**SECURITY_HEADERS, "Location": location})
+
+
+def wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def refuse(request: web.Request, status: int, message: str) -> web.Response:
+    """A refusal: JSON for API clients, else a readable page in the participant's language."""
+    t = participant_words(request)
+    if wants_json(request):
+        return web.json_response({"ok": False, "error": t.gettext(message)}, status=status)
+    joined = member_token(request) is not None
+    return page(
+        request,
+        render(
+            "error.html",
+            t,
+            message=message,
+            joined=joined,
+            join_form=not joined and message in (NOT_JOINED, BAD_CODE, NOT_FOUND),
+            **frame_values(request),
+        ),
+        status=status,
+    )
+
+
+def frame_values(request: web.Request, *, live: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the participant frame (``participant.html``) needs beside the words."""
+    return {"languages": LANGUAGES, "here": request.path, "live": live or {}}
+
+
+# -- compression and static files -------------------------------------------------------
+
+
+def gzip_bytes(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: no time in the header
+
+
+def accepts_gzip(request: web.Request) -> bool:
+    for coding in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = coding.strip().partition(";")
+        if name.strip().lower() == "gzip":
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def compressed(body: bytes, content_type: str, status: int = 200) -> web.Response:
+    response = web.Response(
+        body=body, status=status, headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    )
+    response.content_type = content_type
+    response.charset = "utf-8"
+    return response
+
+
+def static_files() -> dict[str, tuple[bytes, bytes, str]]:
+    """Each file's bytes, gzipped once here (they are sent with every page), and type."""
+    folder = resources.files("facilitate.server") / "static"
+    found = {}
+    for entry in folder.iterdir():
+        suffix = "." + entry.name.rsplit(".", 1)[-1]
+        if suffix in STATIC_TYPES:
+            body = entry.read_bytes()
+            found[entry.name] = (body, gzip_bytes(body), STATIC_TYPES[suffix])
+    return found
+
+
+async def static(request: web.Request) -> web.Response:
+    found = request.app[STATIC].get(request.match_info["name"])
+    if found is None:
+        raise PageError(404, NOT_FOUND)
+    body, zipped, content_type = found
+    if accepts_gzip(request):
+        return compressed(zipped, content_type)
+    return web.Response(
+        body=body, content_type=content_type, charset="utf-8", headers={"Vary": "Accept-Encoding"}
+    )
+
+
+async def no_icon(request: web.Request) -> web.Response:
+    return web.Response(status=204)

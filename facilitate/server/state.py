@@ -1,0 +1,145 @@
+"""What the server holds beside the engine, all in memory: settings, live channels, limits.
+
+Every request reads from and writes to the engine; the server keeps no copy of the
+workshop. What it does keep (rate-limit buckets keyed by device token, checked device
+tokens, the latest live-update message, the facilitator's last message) is forgotten
+when it stops. It never looks at a client's address or user agent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+
+from aiohttp import web
+from attrs import define, field
+
+from facilitate import anonymity, events
+from facilitate.engine import WAITING, Engine
+from facilitate.server.security import FACILITATOR_ONLY, PageError, RateLimiter, secret_matches
+from facilitate.server.streams import Broadcast, sse
+
+TOKEN_COOKIE = "t"
+SCREEN_THROTTLE = 0.2
+"""The projector redraws at most about five times a second however fast answers come."""
+
+
+@define
+class ServerState:
+    """The server's memory for one engine."""
+
+    engine: Engine
+    facilitator_language: str
+    """The control page's language (``--lang``, or the system's)."""
+    advertised_url: str | None = None
+    """Base URL phones use (http://LAN-ADDRESS:PORT), for the join QR on the projector."""
+    wifi_payload: str | None = None
+    """A ``WIFI:`` QR payload to show beside the join code, if the facilitator gave one."""
+    last_done: str = ""
+    """What the facilitator's last action from the control page did, in their language."""
+    participants: Broadcast = field(factory=Broadcast)
+    screen: Broadcast = field(factory=Broadcast)
+    answer_limit: RateLimiter = field(factory=lambda: RateLimiter(burst=20, per_second=1.0))
+    join_limit: RateLimiter = field(factory=lambda: RateLimiter(burst=30, per_second=3.0))
+    _verified: dict[str, str] = field(factory=dict)
+    _screen_pending: bool = False
+    _unsubscribe: Callable[[], None] | None = None
+
+    def form_token(self, token: str) -> str | None:
+        """The device's form token, or ``None`` if the session did not issue the token.
+
+        Remembered per device in memory only, so checking a device costs one lookup
+        rather than two HMACs per request.
+        """
+        known = self._verified.get(token)
+        if known is None:
+            if not self.engine.is_member(token):
+                return None
+            if len(self._verified) > 50_000:
+                self._verified.clear()
+            known = self._verified[token] = anonymity.form_token(self.engine.secret, token)
+        return known
+
+    def join_url(self, base: str) -> str:
+        code = self.engine.join_code.replace(" ", "")
+        return f"{(self.advertised_url or base).rstrip('/')}/j/{code}"
+
+    # Engine events arrive on the loop thread (the engine is only ever driven from it).
+    def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.ItemChanged | events.PhaseChanged):
+            message = self.participant_message()
+            if message != self.participants.message:
+                self.participants.publish(message)
+        self.refresh_screen()
+
+    def refresh_screen(self) -> None:
+        """Have the projector and control pages fetch themselves again (coalesced)."""
+        if not self._screen_pending:
+            self._screen_pending = True
+            asyncio.get_running_loop().call_later(SCREEN_THROTTLE, self._flush_screen)
+
+    def set_wifi(self, payload: str | None) -> None:
+        """Show a Wi-Fi QR code on the projector page (``None`` takes it off).
+
+        Kept in memory only: the payload carries the network's password, so it is never
+        written to the session file or logged.
+        """
+        if payload is not None and not (isinstance(payload, str) and payload.startswith("WIFI:")):
+            raise ValueError("expected a WIFI: payload from facilitate.qr.wifi_qr_payload")
+        if payload != self.wifi_payload:
+            self.wifi_payload = payload or None
+            self.refresh_screen()
+
+    def _flush_screen(self) -> None:
+        self._screen_pending = False
+        self.screen.publish(sse("change", str(self.screen.version + 1)))
+
+    def participant_message(self) -> bytes:
+        run = self.engine.current_run
+        phase = run.phase if run.item.activity is not None else WAITING
+        return sse("change", json.dumps({"item": run.item.id, "phase": phase}))
+
+    def start(self) -> None:
+        self.participants = Broadcast(self.participant_message())
+        self.screen = Broadcast(sse("change", "0"))
+        self._unsubscribe = self.engine.subscribe(self.on_event)
+
+    def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.participants.close()
+        self.screen.close()
+
+
+STATE = web.AppKey("state", ServerState)
+
+
+def state_of(request: web.Request) -> ServerState:
+    return request.app[STATE]
+
+
+def read_cookie(request: web.Request, name: str) -> str | None:
+    # Read by hand: the full cookie parser is a noticeable share of an answer's cost.
+    for part in request.headers.get("Cookie", "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def member_token(request: web.Request) -> str | None:
+    """The device token from the cookie, if this session issued it."""
+    token = read_cookie(request, TOKEN_COOKIE)
+    if not token:
+        return None
+    return token if state_of(request).form_token(token) is not None else None
+
+
+def require_facilitator(request: web.Request) -> Engine:
+    """The engine, for a request that carries the facilitator secret in its path."""
+    engine = state_of(request).engine
+    if not secret_matches(request.match_info.get("secret", ""), engine.facilitator_secret):
+        raise PageError(403, FACILITATOR_ONLY)
+    return engine

@@ -1,0 +1,238 @@
+"""``facilitate run``, ``resume`` and ``demo``: the engine, server and TUI in one asyncio loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from facilitate.cli import CLIError
+from facilitate.i18n import LANGUAGES, N_, primary_language
+
+if TYPE_CHECKING:
+    from facilitate.tui.app import FacilitateApp
+
+DEMO_AGENDA = Path(__file__).resolve().parent.parent.parent / "agendas" / "demo.toml"
+MAX_SIMULATED = 5000
+DEMO_HOST = "127.0.0.1"
+"""The demo serves this computer only, so trying it exposes nothing to the network."""
+DEMO_NOTE = N_("demo: on this computer only")
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("run", help="run a workshop: console, projector and participant server")
+    p.add_argument("agenda", metavar="AGENDA", help="the agenda file (.toml)")
+    _server_options(p)
+    p.add_argument(
+        "--ephemeral", action="store_true", help="keep the session in memory only (nothing saved)"
+    )
+    p.add_argument(
+        "--simulate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="rehearse with N simulated phones answering through the real server"
+        " (needs --ephemeral, so no simulated answer is ever kept)",
+    )
+    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("resume", help="continue a session where it stopped")
+    p.add_argument("id", nargs="?", metavar="ID", help="the session (default: the latest)")
+    _server_options(p)
+    p.set_defaults(func=cmd_resume)
+
+    p = sub.add_parser("demo", help="try facilitate on a sample agenda, nothing saved")
+    p.add_argument(
+        "--simulate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N simulated phones answer through the real server (on this computer only)",
+    )
+    p.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
+    _server_options(p, default_host=DEMO_HOST, default_port=0)
+    p.set_defaults(func=cmd_demo)
+
+
+def _server_options(
+    p: argparse.ArgumentParser, default_host: str | None = None, default_port: int | None = None
+) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        type=console_language,
+        default=None,
+        help="the console's language: " + ", ".join(LANGUAGES) + " (default: the system's;"
+        " the projector and phones follow the agenda's)",
+    )
+    p.add_argument(
+        "--host",
+        default=default_host,
+        help="address to serve participants on (default: this laptop's address on the network"
+        + (f"; the demo uses {default_host})" if default_host else ")"),
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=default_port,
+        help="port (default: "
+        + (
+            "8000"
+            if default_port is None
+            else "a free one"
+            if default_port == 0
+            else str(default_port)
+        )
+        + ")",
+    )
+
+
+def console_language(tag: str) -> str:
+    """``--lang``: one of the languages facilitate speaks ("es", "es-MX", "es_ES.UTF-8")."""
+    language = primary_language(tag)
+    if language not in LANGUAGES:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(LANGUAGES)}, got {tag!r}")
+    return language
+
+
+def _load(path: str) -> Any:
+    from facilitate.agenda import AgendaError, load_agenda
+
+    try:
+        return load_agenda(path)
+    except AgendaError as error:
+        raise CLIError("\n".join(str(problem) for problem in error.problems)) from None
+    except OSError as error:
+        raise CLIError(f"{path}: cannot read the agenda ({error.strerror})") from None
+
+
+def _check_simulate(count: int) -> None:
+    if not 0 <= count <= MAX_SIMULATED:
+        raise CLIError(f"--simulate expects 0 to {MAX_SIMULATED} participants")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from facilitate.engine import Engine
+    from facilitate.store import Store
+
+    _check_simulate(args.simulate)
+    if args.simulate and not args.ephemeral:
+        raise CLIError(
+            "--simulate needs --ephemeral: simulated answers must never mix with a kept"
+            " session's real ones"
+        )
+    agenda = _load(args.agenda)
+    engine = Engine.new(agenda, Store.create(ephemeral=args.ephemeral))
+    return _run(engine, args, simulate=args.simulate, seed=args.seed)
+
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from facilitate.engine import Engine
+    from facilitate.store import SessionNotFound, Store, latest_session
+
+    try:
+        session_id = args.id or latest_session()
+        store = Store.open(session_id)
+    except SessionNotFound as error:
+        raise CLIError(f"{error}; list sessions with: facilitate sessions") from None
+    try:
+        engine = Engine.resume(store)
+    except Exception as error:
+        store.close()
+        raise CLIError(f"session {session_id} cannot be resumed: {error}") from None
+    return _run(engine, args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from facilitate.engine import Engine
+    from facilitate.store import Store
+
+    _check_simulate(args.simulate)
+    if not DEMO_AGENDA.exists():
+        raise CLIError(f"the demo agenda is missing: {DEMO_AGENDA}")
+    engine = Engine.new(_load(str(DEMO_AGENDA)), Store.create(ephemeral=True))
+    note = DEMO_NOTE if args.host == DEMO_HOST else ""
+    return _run(engine, args, simulate=args.simulate, seed=args.seed, note=note)
+
+
+def served_app(
+    engine: Any,
+    *,
+    host: str | None,
+    port: int | None,
+    language: str | None = None,
+    simulate: int = 0,
+    seed: int | None = None,
+    note: str = "",
+) -> FacilitateApp:
+    """The app with the participant server (and simulated phones), as the commands run it.
+
+    aiohttp is imported only once the app has drawn its first frame (in a thread, so
+    the console keeps answering meanwhile); whether it is installed is checked here, so
+    a missing server still fails before the terminal is taken over.
+    """
+    from facilitate.tui.app import FacilitateApp
+
+    if importlib.util.find_spec("aiohttp") is None:
+        raise ImportError("aiohttp is not installed")
+
+    async def start(engine: Any) -> Any:
+        running = await asyncio.to_thread(importlib.import_module, "facilitate.server.running")
+        return await running.start_server(engine, host=host, port=port)
+
+    simulation = None
+    if simulate:
+
+        async def simulation(engine: Any, server: Any, stop: asyncio.Event) -> Any:
+            from facilitate.server.simulated_phones import simulate_participants
+
+            return await simulate_participants(
+                engine, server.local_url, simulate, seed=seed or 0, stop=stop
+            )
+
+    return FacilitateApp(
+        engine,
+        language=language,
+        start_server=start,
+        simulate=simulation,
+        simulated=simulate,
+        note=note,
+    )
+
+
+def _run(
+    engine: Any,
+    args: argparse.Namespace,
+    *,
+    simulate: int = 0,
+    seed: int | None = None,
+    note: str = "",
+) -> int:
+    try:
+        app = served_app(
+            engine,
+            host=args.host,
+            port=args.port,
+            language=args.lang,
+            simulate=simulate,
+            seed=seed,
+            note=note,
+        )
+    except ImportError as error:
+        engine.close()
+        raise CLIError(f"the participant server is not available: {error}") from None
+    try:
+        app.run()
+    finally:
+        engine.close()
+    if app.startup_error:
+        raise CLIError(f"{app.startup_error}; choose another port with --port")
+    if engine.store.ephemeral:
+        print("facilitate: session ended (it was kept in memory only).")
+    else:
+        print(f"facilitate: session kept. Continue it with: facilitate resume {engine.store.id}")
+    return 0
