@@ -6,14 +6,18 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench messages clean
 
-# The example third-party plugin is installed too, found through its entry point like any other.
+# facilitate (editable) with the `dev` dependency group: the tools for working on it, which
+# are not published as an extra (pip 25.1 or newer reads dependency groups). The example
+# third-party plugin is installed too, found through its entry point like any other.
 $(STAMP): pyproject.toml tests/example_plugin/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --upgrade 'pip>=25.1'
+	$(BIN)/pip install --quiet -e . --group dev
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e tests/example_plugin
 	touch $(STAMP)
 
+# The demo agenda is the agenda template `demo`, shipped inside the package
+# (facilitate/agendas/demo.toml): the same file `facilitate new --from demo` copies.
 demo: $(STAMP)
 	$(BIN)/facilitate demo --simulate 12
 

@@ -3,6 +3,8 @@
 Every problem in a file is collected before anything is reported, and each names the
 file, the item (number and title) and the key, and says what was expected, so an
 agenda writer fixes everything in one pass rather than one error at a time.
+:func:`agenda_warnings` finds what is allowed but risky (free text that reaches the
+projector unapproved); ``facilitate check`` prints those without failing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 import tomli_w
 from attrs import evolve, frozen
 
-from facilitate.activity import ConfigError
+from facilitate.activity import ConfigError, StaticContext, call
+from facilitate.forms import TextField
 from facilitate.model import (
     DEFAULT_K,
     DURATION_EXAMPLE,
@@ -263,6 +266,50 @@ def _load_activity(table: Any, plugins: Plugins, item_problem: Any) -> Activity 
         item_problem("activity", f"plugin {owner!r} failed to read the settings: {error!r}")
         return None
     return Activity(kind, settings, config)
+
+
+UNMODERATED = (
+    "free text ({fields}) reaches the projector and the report without your approval, so a"
+    " name a participant types is shown to the room; keep moderate = true unless nobody"
+    " could be named"
+)
+
+
+def agenda_warnings(
+    agenda: Agenda, file: str, plugins: Plugins | None = None
+) -> list[AgendaProblem]:
+    """What is allowed but risky, in file order: items whose free text reaches the room
+    without the facilitator's approval (an agenda that turned moderation off)."""
+    plugins = plugins or default_plugins()
+    found = []
+    for number, item in enumerate(agenda.items, start=1):
+        if item.activity is None:
+            continue
+        loose = _unmoderated_fields(item, agenda, plugins)
+        if loose:
+            key = "activity.moderate" if "moderate" in item.activity.settings else "activity"
+            message = UNMODERATED.format(fields=", ".join(loose))
+            found.append(AgendaProblem(file, key, message, number, item.title))
+    return found
+
+
+def _unmoderated_fields(item: Item, agenda: Agenda, plugins: Plugins) -> list[str]:
+    """The names of the item's free-text fields that skip moderation on their way to the
+    projector; none if its results stay off the projector or its form cannot be built
+    without a workshop (a form made from earlier items' results)."""
+    assert item.activity is not None
+    activity_type = plugins.activity_type(item.activity.type)
+    config = item.activity.config
+    try:
+        if not activity_type.on_projector(config):
+            return []
+        context = StaticContext(
+            item.id, agenda.language, k=agenda.k_for(item), settings=item.activity.settings
+        )
+        form = call(activity_type, "form", config, context=context)
+    except Exception:  # a plugin's form is checked in the room, not here
+        return []
+    return [f.name for f in form.fields if isinstance(f, TextField) and not f.moderated]
 
 
 def load_agenda(path: str | Path, plugins: Plugins | None = None) -> Agenda:

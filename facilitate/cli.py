@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from facilitate import __version__
 
@@ -30,7 +31,9 @@ def _err(message: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from facilitate.agenda import AgendaError, load_agenda
+    """Problems fail the check (exit 1); warnings (allowed but risky) are printed, to
+    standard error, and do not."""
+    from facilitate.agenda import AgendaError, agenda_warnings, load_agenda
     from facilitate.model import format_duration
 
     failed = 0
@@ -47,12 +50,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{file}: ok: {agenda.title!r}, {len(agenda.items)} items ({activities} with an"
             f" activity), {format_duration(agenda.planned_seconds)} planned"
         )
+        for warning in agenda_warnings(agenda, file):
+            print(f"warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from facilitate.agenda import STARTER_AGENDA
 
+    if args.list:
+        return _list_templates()
+    if not args.file:
+        raise CLIError(
+            "new: name the agenda file to write (facilitate new FILE [--from TEMPLATE]),"
+            " or list the templates with: facilitate new --list"
+        )
     path = Path(args.file)
     if path.exists() and not args.force:
         raise CLIError(f"{path} already exists; choose another name or pass --force")
@@ -62,13 +74,53 @@ def cmd_new(args: argparse.Namespace) -> int:
         templates = default_plugins().templates
         if args.template not in templates:
             known = ", ".join(sorted(templates)) or "none installed"
-            raise CLIError(f"no agenda template {args.template!r}; known: {known}")
-        text = Path(str(templates[args.template])).read_text(encoding="utf-8")
+            raise CLIError(
+                f"no agenda template {args.template!r}; known: {known}"
+                " (with their titles: facilitate new --list)"
+            )
+        text = _template_text(templates[args.template])
     else:
         text = STARTER_AGENDA.format(name=path.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"wrote {path}; check it with: facilitate check {path}")
+    return 0
+
+
+def _template_text(template: Any) -> str:
+    """A template's TOML: a path, or an ``importlib.resources`` traversable."""
+    if isinstance(template, str):
+        template = Path(template)
+    return str(template.read_text(encoding="utf-8"))
+
+
+def _list_templates() -> int:
+    """``facilitate new --list``: every agenda template with its title, language and length."""
+    from facilitate.agenda import AgendaError, loads_agenda
+    from facilitate.model import format_duration
+    from facilitate.plugins import default_plugins
+
+    plugins = default_plugins()
+    owners = {name: info.name for info in plugins.describe() for name in info.templates}
+    if not plugins.templates:
+        print("no agenda templates installed")
+        return 0
+    rows = [("TEMPLATE", "LANGUAGE", "LENGTH", "PLUGIN", "TITLE")]
+    for name in sorted(plugins.templates):
+        template = plugins.templates[name]
+        try:
+            agenda = loads_agenda(_template_text(template), str(template), plugins)
+        except (AgendaError, OSError, UnicodeDecodeError) as error:
+            problems = getattr(error, "problems", None) or [error]
+            rows.append((name, "?", "?", owners[name], f"cannot be read: {problems[0]}"))
+            continue
+        length = format_duration(agenda.planned_seconds) if agenda.items else "0m"
+        rows.append((name, agenda.language, length, owners[name], agenda.title))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[4]]))
+    print("\ncopy one with: facilitate new --from NAME FILE")
     return 0
 
 
@@ -124,20 +176,28 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         print(f"no sessions in {sessions_dir()}")
         return 0
     for s in sessions:
+        running = "  (running)" if s.running else ""
         print(
-            f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers  {s.title}"
+            f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers"
+            f"  {s.title}{running}"
         )
     return 0
 
 
 def cmd_wipe(args: argparse.Namespace) -> int:
+    """A running session is refused, untouched: the process that has it open must stop
+    it (or wipe it with its panic key), so nothing keeps writing into a wiped session."""
     from facilitate.store import SessionNotFound, wipe_session
 
     for session_id in args.ids:
         try:
             path = wipe_session(session_id)
-        except SessionNotFound as error:
+        except SessionNotFound as error:  # SessionInUse too: it says how to stop it
             raise CLIError(str(error)) from None
+        except OSError as error:
+            raise CLIError(
+                f"cannot wipe {session_id}: {error.strerror} ({error.filename})"
+            ) from None
         print(f"wiped {session_id} ({path} and its -wal/-shm files are gone)")
     return 0
 
@@ -157,10 +217,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("new", help="write a commented starter agenda")
-    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser(
+        "new", help="write a commented starter agenda, or a copy of a ready one (--from)"
+    )
+    p.add_argument("file", metavar="FILE", nargs="?")
     p.add_argument(
-        "--from", dest="template", metavar="NAME", help="copy a plugin's agenda template"
+        "--from",
+        dest="template",
+        metavar="NAME",
+        help="copy an agenda template (the workshops facilitate ships, or a plugin's)",
+    )
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="list the agenda templates with their title, language and length",
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_new)

@@ -227,7 +227,7 @@ def _warn_if_old_style(plugin_name: str, activity_type: type) -> None:
     signatures = ", ".join(CONTEXT_SIGNATURES[name] for name in old)
     message = (
         f"plugin {plugin_name!r}: {activity_type.__name__} defines {', '.join(old)} without"
-        f" the context argument; it still works, but will stop working after facilitate 0.2."
+        f" the context argument; it still works, but will stop working in facilitate 0.3."
         f" Add it: {signatures} (docs/plugins.md, 'The context')."
     )
     warnings.warn(FacilitateDeprecationWarning(message), stacklevel=2)

@@ -6,18 +6,35 @@ the reason it is withheld, all worded in the room's language. The terminal proje
 the web projector (``/screen``) and the console's "what the room sees" preview draw
 from it; the report asks :func:`disclosure` with its own audience. None of them
 compares a count with ``k`` or reads ``revealed`` itself, so they cannot disagree.
+
+While answering is open, a result the room (or the console, which may be mirrored to the
+projector) sees moves in steps: it is drawn from the answers as they were at the last
+step, and a new step is taken only once at least ``k`` answers have come, changed or
+gone since. So nobody watching the screen can see one person's answer arrive. When
+answering closes, the final result is shown.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
+import weakref
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import define, field, frozen
 
+from facilitate.activity import call
 from facilitate.anonymity import enough_answers
 from facilitate.clock import Timer
-from facilitate.engine.runs import CLOSED, OPEN, WAITING, PluginError
+from facilitate.engine.runs import (
+    CLOSED,
+    OPEN,
+    REJECTED,
+    WAITING,
+    ItemRun,
+    PendingText,
+    PluginError,
+)
 from facilitate.i18n import N_, Translator, translator
 from facilitate.model import format_clock
 from facilitate.views import View
@@ -125,14 +142,173 @@ def item_disclosure(engine: Engine, item_id: str, audience: Audience) -> Withhel
 def shown_view(
     engine: Engine, item_id: str, audience: Audience
 ) -> tuple[View | None, Withheld | None]:
-    """The item's view if ``audience`` may see it, else the reason it is withheld."""
+    """The item's view if ``audience`` may see it, else the reason it is withheld.
+
+    For the room and the console, while answering is open, the view is the last step's
+    (see :func:`held_back`); the report always gets the whole result.
+    """
     reason = item_disclosure(engine, item_id, audience)
     if reason is not None:
         return None, reason
     try:
-        return engine.view(item_id), None
+        if audience is Audience.REPORT:
+            return engine.view(item_id), None
+        return _stepped_view(engine, engine.runs[item_id]), None
     except PluginError:
         return None, Withheld.FAILED
+
+
+# -- results in steps of k while answering is open --------------------------------------
+
+
+@define
+class _Step:
+    """What the screens show of an item while answering is open: the answers as they
+    were at the last step, and the view drawn from them (with the moderation decisions
+    it was drawn with, since approving a text shows it at once)."""
+
+    answers: dict[str, Any]
+    view: View | None = None
+    decisions: tuple[tuple[str, str], ...] = ()
+
+
+@define
+class _Steps:
+    by_item: dict[str, _Step] = field(factory=dict)
+
+
+_STEPS: weakref.WeakKeyDictionary[Any, _Steps] = weakref.WeakKeyDictionary()
+"""Each running engine's current steps; in memory only, gone with the engine."""
+_MISSING = object()
+
+
+def changed_answers(
+    before: Mapping[str, Any],
+    now: Mapping[str, Any],
+    differ: Callable[[Any, Any], bool] | None = None,
+) -> int:
+    """How many devices' answers differ: new, changed or withdrawn (changed and changed
+    back counts as none). ``differ(old, new)``, for two values that are not equal, says
+    whether the change shows at all (a text rejected out of an answer does not)."""
+    changed = 0
+    for name, value in now.items():
+        old = before.get(name, _MISSING)
+        if old is _MISSING or (old != value and (differ is None or differ(old, value))):
+            changed += 1
+    return changed + sum(1 for name in before if name not in now)
+
+
+def _changed_since(engine: Engine, run: ItemRun, step: _Step) -> int:
+    """Answers changed since the step, as the room could tell: a text that was rejected
+    (and erased from its answer) or is still waiting is no change the room sees."""
+    visible = engine.answers.visible
+    return changed_answers(
+        step.answers, run.answers, lambda old, new: visible(run, old) != visible(run, new)
+    )
+
+
+def _step_for(engine: Engine, run: ItemRun) -> _Step | None:
+    """The item's current step, taking a new one if ``k`` answers changed since the last;
+    ``None`` when the result is not moving in steps (answering is not open)."""
+    steps = _STEPS.setdefault(engine, _Steps()).by_item
+    if run.phase != OPEN:
+        steps.pop(run.item.id, None)
+        return None
+    step = steps.get(run.item.id)
+    if step is None or enough_answers(_changed_since(engine, run, step), engine.k_for(run.item.id)):
+        step = steps[run.item.id] = _Step(dict(run.answers))
+    return step
+
+
+def _stepped_view(engine: Engine, run: ItemRun) -> View:
+    step = _step_for(engine, run)
+    if step is None:
+        return engine.view(run.item.id)
+    decisions = tuple(sorted(run.decisions.items()))
+    if step.view is None or step.decisions != decisions:
+        _forget_rejected(engine, run, step)
+        step.view = _view_of(engine, run, step.answers)
+        step.decisions = decisions
+    return step.view
+
+
+def _forget_rejected(engine: Engine, run: ItemRun, step: _Step) -> None:
+    """Take the engine's copy of answers that differ only by a rejected text taken out
+    of them (erased since the step), so the step keeps no rejected text."""
+    for name, old in step.answers.items():
+        new = run.answers.get(name, _MISSING)
+        if _only_rejected_out(engine, run.item.id, old, new):
+            step.answers[name] = new
+
+
+def _only_rejected_out(engine: Engine, item_id: str, old: Any, new: Any) -> bool:
+    """Whether ``new`` is ``old`` with rejected texts set to ``None``, and nothing else."""
+    if not (isinstance(old, dict) and isinstance(new, dict)) or new == old:
+        return False
+    if new.keys() != old.keys():
+        return False
+    return all(
+        new[key] == old[key]
+        or (
+            new[key] is None
+            and isinstance(old[key], str)
+            and engine.decision(item_id, old[key]) == REJECTED
+        )
+        for key in old
+    )
+
+
+def _view_of(engine: Engine, run: ItemRun, answers: Mapping[str, Any]) -> View:
+    """The item's view drawn from ``answers`` rather than from its live tally."""
+    if answers == run.answers:
+        return engine.view(run.item.id)
+    item = run.item
+    assert item.activity is not None
+    config = item.activity.config
+    activity_type = engine.activity_type(item)
+    context = engine.context(item.id)
+    visible = engine.answers.visible
+
+    def draw() -> View:
+        tally = call(activity_type, "new_tally", config, context=context)
+        for value in answers.values():
+            tally.add(visible(run, value))
+        return tuple(call(activity_type, "view", config, tally.result(), context=context))
+
+    drawn: View = engine.answers.guard(run, "view", draw)
+    return drawn
+
+
+def held_back(engine: Engine, item_id: str) -> int:
+    """How many answers came, changed or went since the result the screens show was
+    drawn (always fewer than ``k``); 0 when answering is not open."""
+    run = engine.runs[item_id]
+    steps = _STEPS.get(engine)
+    step = steps.by_item.get(item_id) if steps is not None else None
+    if step is None or run.phase != OPEN:
+        return 0
+    return _changed_since(engine, run, step)
+
+
+# -- free text waiting for the facilitator ----------------------------------------------
+
+
+def moderation_preview(engine: Engine) -> tuple[list[tuple[str, PendingText]], int]:
+    """Free text waiting for approval that a console may show, and how many texts it
+    may not: an item's text stays off the console until the item has ``k`` answers,
+    since consoles end up on projectors (the moderation screen, opened on purpose,
+    shows them)."""
+    shown: list[tuple[str, PendingText]] = []
+    hidden = 0
+    for item in engine.agenda.items:
+        pending = engine.pending(item.id)
+        if not pending:
+            continue
+        if enough_answers(engine.runs[item.id].count, engine.k_for(item.id)):
+            shown += [(item.id, text) for text in pending]
+        else:
+            hidden += len(pending)
+    return shown, hidden
 
 
 def public_view(engine: Engine, item_id: str) -> View | None:

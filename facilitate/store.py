@@ -5,14 +5,24 @@ Three tables:
 - ``meta``: the agenda as run (TOML), the session's secrets, the join code, the count
   of devices that joined, the day it was created (a date, never a time);
 - ``log``: an append-only record of the facilitator's actions (item changes, timer
-  states, phases, moderation decisions, room locks), replayed on resume;
+  states, phases, moderation decisions by count, room locks), replayed on resume;
 - ``answers``: one row per (item, pseudonym), ``WITHOUT ROWID`` so that rows are kept
-  in pseudonym order and nothing records the order in which answers arrived, which
-  could otherwise link one device's answers across items.
+  in pseudonym order, with the names of the row's text fields the facilitator approved.
 
 All writes go through one writer thread that commits whatever has queued up in a
 single transaction (group commit) and only then resolves each write's future: an
 answer is acknowledged after it is on disk, and many answers cost one fsync.
+
+What the file must not keep (see ``docs/security.md``): the order in which phones
+answered, an answer's earlier value, rejected text. While an item is open its pages
+and the write-ahead log hold the order of commits; so the WAL is kept short
+(checkpointed every few pages, then written over from its start), and :meth:`Store.compact`,
+run when an item closes and when the session stops, rebuilds the file (``VACUUM``: every
+row rewritten in key order into fresh pages, the tail cut off) and truncates the WAL.
+Rejected text is overwritten in place (``secure_delete``) and the WAL truncated at once.
+
+Where the files live, their permissions, the lock that says a session is open, and
+wiping are in :mod:`facilitate.session_files`.
 """
 
 from __future__ import annotations
@@ -22,20 +32,44 @@ import concurrent.futures
 import contextlib
 import datetime as dt
 import json
-import os
+import logging
 import queue
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from attrs import frozen
 
-SCHEMA_VERSION = 1
-SUFFIX = ".sqlite"
+from facilitate.session_files import (
+    SUFFIX,
+    SessionInUse,
+    SessionLock,
+    SessionNotFound,
+    erase_files,
+    private_file,
+    private_folder,
+    session_in_use,
+    session_path,
+    sessions_dir,
+    wipe_session,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+"""2: ``answers.approved`` holds moderation with the answer; the log keeps no text id."""
+
+WAL_PAGES = 64
+"""Checkpoint the write-ahead log every this many pages (SQLite's default is 1000):
+while an item is open the WAL holds the last few commits, not the whole room's order.
+After a checkpoint SQLite writes the WAL again from its start, over the old frames."""
+WAL_LIMIT = 1 << 20
+"""Bytes the WAL is cut back to when it starts over, should it have grown (a VACUUM).
+Not 0: a WAL cut to nothing and grown again on every start costs a third of the answers
+a second when each answer is its own commit (measured); one written over in place does not."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -48,25 +82,29 @@ CREATE TABLE IF NOT EXISTS answers (
     item_id TEXT NOT NULL,
     pseudonym TEXT NOT NULL,
     value TEXT NOT NULL,
+    approved TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (item_id, pseudonym)
 ) WITHOUT ROWID;
 """
 
-
-def sessions_dir() -> Path:
-    """Where session files live: ``$FACILITATE_HOME/sessions`` or the user data directory."""
-    home = os.environ.get("FACILITATE_HOME")
-    base = Path(home) if home else Path(platformdirs.user_data_dir("facilitate", appauthor=False))
-    return base / "sessions"
+__all__ = [
+    "LogRecord",
+    "SessionInUse",
+    "SessionNotFound",
+    "SessionSummary",
+    "Store",
+    "latest_session",
+    "list_sessions",
+    "new_session_id",
+    "session_path",
+    "sessions_dir",
+    "wipe_session",
+]
 
 
 def new_session_id(today: dt.date | None = None) -> str:
     today = today or dt.date.today()
     return f"{today.isoformat()}-{secrets.token_hex(3)}"
-
-
-class SessionNotFound(LookupError):
-    pass
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -111,6 +149,8 @@ class SessionSummary:
     answers: int
     current: int
     items: int
+    running: bool = False
+    """Another process has it open now."""
 
 
 class Store:
@@ -119,15 +159,19 @@ class Store:
     def __init__(self, path: Path | None, session_id: str) -> None:
         self.path = path
         self.id = session_id
-        target = str(path) if path is not None else ":memory:"
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA secure_delete=ON")
+        self._session_lock = SessionLock(path, session_id) if path is not None else None
+        try:
             if path is not None:
-                self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(SCHEMA)
+                private_file(path)
+            target = str(path) if path is not None else ":memory:"
+            self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+            self._lock = threading.Lock()
+            with self._lock:
+                self._configure(file=path is not None)
+        except BaseException:
+            if self._session_lock is not None:
+                self._session_lock.release(remove=False)
+            raise
         self._queue: queue.SimpleQueue[
             tuple[str, tuple[Any, ...], concurrent.futures.Future[None] | _LoopWaiter] | None
         ] = queue.SimpleQueue()
@@ -138,6 +182,20 @@ class Store:
         self.closed = False
         self.commits = 0
 
+    def _configure(self, *, file: bool) -> None:
+        db = self._db
+        db.execute("PRAGMA secure_delete=ON")  # freed cells and pages are zeroed
+        db.execute("PRAGMA temp_store=MEMORY")  # VACUUM's copy never lands in /tmp
+        if file:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
+            db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(SCHEMA)
+        columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+        if "approved" not in columns:  # a session written by facilitate 0.1
+            db.execute("ALTER TABLE answers ADD COLUMN approved TEXT NOT NULL DEFAULT '[]'")
+
     # -- opening -------------------------------------------------------------
 
     @classmethod
@@ -145,13 +203,14 @@ class Store:
         session_id = new_session_id()
         if ephemeral:
             return cls(None, session_id)
-        directory = directory or sessions_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory = private_folder(directory or sessions_dir())
         return cls(directory / f"{session_id}{SUFFIX}", session_id)
 
     @classmethod
     def open(cls, session_id: str, directory: Path | None = None) -> Store:
+        """Open a stored session; :class:`SessionInUse` if another process has it open."""
         path = session_path(session_id, directory)
+        private_folder(path.parent)
         return cls(path, path.stem)
 
     @property
@@ -186,7 +245,8 @@ class Store:
                     except BaseException:
                         self._db.execute("ROLLBACK")
                         raise
-                self.commits += 1
+                    self.commits += 1
+                    self._tidy_after(op for op, _, _ in batch)
             except BaseException as failure:  # every waiting writer must hear of it
                 error = failure
             waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
@@ -220,7 +280,9 @@ class Store:
 
     def _store_answers(self, rows: list[tuple[Any, ...]]) -> None:
         self._db.executemany(
-            "INSERT OR REPLACE INTO answers (item_id, pseudonym, value) VALUES (?, ?, ?)", rows
+            "INSERT OR REPLACE INTO answers (item_id, pseudonym, value, approved)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
         )
 
     def _apply(self, op: str, args: tuple[Any, ...]) -> None:
@@ -229,12 +291,67 @@ class Store:
         elif op == "meta":
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", args)
         elif op == "answer":  # a retraction; stored answers go through _store_answers
-            item_id, pseudonym, _ = args
+            item_id, pseudonym, _, _ = args
             self._db.execute(
                 "DELETE FROM answers WHERE item_id = ? AND pseudonym = ?", (item_id, pseudonym)
             )
-        else:  # pragma: no cover - programming error
+        elif op in ("approve", "erase"):
+            self._moderate(op, *args)
+        elif op == "forget":
+            self._forget_text_ids()
+        elif op != "compact":  # pragma: no cover - programming error
             raise ValueError(op)
+
+    def _moderate(self, op: str, item_id: str, fields: Sequence[str], texts: Sequence[str]) -> None:
+        """Mark these texts approved in every answer that carries them, or erase them."""
+        wanted = set(texts)
+        changes = []
+        for pseudonym, encoded, approved_json in self._db.execute(
+            "SELECT pseudonym, value, approved FROM answers WHERE item_id = ?", (item_id,)
+        ).fetchall():
+            value = json.loads(encoded)
+            if not isinstance(value, dict):
+                continue
+            hits = {f for f in fields if isinstance(value.get(f), str) and value[f] in wanted}
+            if not hits:
+                continue
+            approved = set(json.loads(approved_json))
+            if op == "erase":
+                value.update(dict.fromkeys(hits))
+                approved -= hits
+            else:
+                approved |= hits
+            changes.append((_dumps(value), _dumps(sorted(approved)), item_id, pseudonym))
+        self._db.executemany(
+            "UPDATE answers SET value = ?, approved = ? WHERE item_id = ? AND pseudonym = ?",
+            changes,
+        )
+
+    def _forget_text_ids(self) -> None:
+        """Take the text ids out of moderation records written by facilitate 0.1."""
+        rows = self._db.execute(
+            "SELECT seq, data FROM log WHERE kind = 'moderation' AND data LIKE '%text_id%'"
+        ).fetchall()
+        for seq, data in rows:
+            record = json.loads(data)
+            record.pop("text_id", None)
+            self._db.execute("UPDATE log SET data = ? WHERE seq = ?", (_dumps(record), seq))
+
+    def _tidy_after(self, ops: Iterable[str]) -> None:
+        """After a commit: rebuild the file if asked, or truncate the WAL after an erasure.
+
+        A failure here loses nothing (the commit is done); it is logged, and the next
+        compaction tries again.
+        """
+        done = set(ops)
+        if self.path is None or not done & {"compact", "erase", "forget"}:
+            return
+        try:
+            if "compact" in done:
+                self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as error:
+            log.warning("could not compact the session file: %s", error)
 
     def _submit(self, op: str, *args: Any) -> concurrent.futures.Future[None]:
         if self.closed:
@@ -251,12 +368,16 @@ class Store:
         return self._submit("meta", key, _dumps(value))
 
     def put_answer(
-        self, item_id: str, pseudonym: str, value: Any | None
+        self, item_id: str, pseudonym: str, value: Any | None, approved: Sequence[str] = ()
     ) -> concurrent.futures.Future[None]:
-        """Queue an answer (``None`` retracts it); the future resolves once it is committed."""
-        return self._submit("answer", item_id, pseudonym, None if value is None else _dumps(value))
+        """Queue an answer (``None`` retracts it), with the names of its text fields
+        already approved; the future resolves once it is committed."""
+        encoded = None if value is None else _dumps(value)
+        return self._submit("answer", item_id, pseudonym, encoded, _approved(approved))
 
-    async def put_answer_durably(self, item_id: str, pseudonym: str, value: Any | None) -> None:
+    async def put_answer_durably(
+        self, item_id: str, pseudonym: str, value: Any | None, approved: Sequence[str] = ()
+    ) -> None:
         """Queue an answer and return once it is committed (the coroutine form of
         :meth:`put_answer`, waking the event loop once per commit rather than per answer)."""
         if self.closed:
@@ -264,8 +385,34 @@ class Store:
         loop = asyncio.get_running_loop()
         waiter = _LoopWaiter(loop, loop.create_future())
         encoded = None if value is None else _dumps(value)
-        self._queue.put(("answer", (item_id, pseudonym, encoded), waiter))
+        self._queue.put(("answer", (item_id, pseudonym, encoded, _approved(approved)), waiter))
         await waiter.future
+
+    def approve_texts(
+        self, item_id: str, fields: Sequence[str], texts: Sequence[str]
+    ) -> concurrent.futures.Future[None]:
+        """Mark ``texts`` approved in every answer to the item that carries one of them
+        in one of ``fields`` (answers stored later carry their own mark)."""
+        return self._submit("approve", item_id, tuple(fields), tuple(texts))
+
+    def erase_texts(
+        self, item_id: str, fields: Sequence[str], texts: Sequence[str]
+    ) -> concurrent.futures.Future[None]:
+        """Erase ``texts`` from every answer to the item (the field becomes null), the
+        old bytes overwritten, and truncate the WAL that still held them."""
+        return self._submit("erase", item_id, tuple(fields), tuple(texts))
+
+    def forget_text_ids(self) -> concurrent.futures.Future[None]:
+        """Take the text ids out of old moderation records (see the engine's resume)."""
+        return self._submit("forget")
+
+    def compact(self, *, wait: bool = False) -> concurrent.futures.Future[None]:
+        """After what is queued: rebuild the file so no page keeps the order rows arrived
+        in or an old value, and truncate the WAL. Run when an item closes."""
+        future = self._submit("compact")
+        if wait:
+            future.result()
+        return future
 
     def flush(self) -> None:
         """Block until everything queued so far is committed."""
@@ -294,33 +441,63 @@ class Store:
             result.setdefault(item_id, {})[pseudonym] = json.loads(value)
         return result
 
+    def approved_texts(self) -> dict[str, set[str]]:
+        """Item id -> the texts the facilitator approved that answers still carry."""
+        result: dict[str, set[str]] = {}
+        for item_id, value, approved in self._read(
+            "SELECT item_id, value, approved FROM answers WHERE approved != '[]'"
+        ):
+            fields, value = json.loads(approved), json.loads(value)
+            for name in fields:
+                text = value.get(name) if isinstance(value, dict) else None
+                if isinstance(text, str):
+                    result.setdefault(item_id, set()).add(text)
+        return result
+
     def answer_count(self) -> int:
         return int(self._read("SELECT count(*) FROM answers")[0][0])
 
     # -- closing -------------------------------------------------------------
 
     def close(self) -> None:
-        """Write what is queued, stop the writer, checkpoint the WAL and close the file."""
+        """Write what is queued, compact the file (see :meth:`compact`), close it, and let
+        go of the session."""
         if self.closed:
             return
-        self.flush()
-        self.closed = True
-        self._queue.put(None)
-        self._writer.join()
-        with self._lock:
-            if self.path is not None:
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.compact(wait=True)
+        finally:  # a failed write is raised, and the session let go all the same
+            self._stop_writer()
+            with self._lock:
+                self._db.close()
+            if self._session_lock is not None:
+                self._session_lock.release()
+
+    def wipe(self) -> None:
+        """Erase this session now: no further write is taken, every file is overwritten
+        with zeros and removed, then the session is let go."""
+        holding = self._session_lock is not None and self._session_lock.held
+        if self.closed and not holding:  # closed before: wipe it as any stopped session
+            if self.path is not None and self.path.exists():
+                wipe_session(self.id, self.path.parent)
+            return
+        self._stop_writer()
+        with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.close()
+        if self.path is not None:
+            erase_files(self.path)
+        if self._session_lock is not None:
+            self._session_lock.release()
+
+    def _stop_writer(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._queue.put(None)
+            self._writer.join()
 
 
-def session_path(session_id: str, directory: Path | None = None) -> Path:
-    directory = directory or sessions_dir()
-    if not session_id or "/" in session_id or "\\" in session_id or session_id.startswith("."):
-        raise SessionNotFound(f"no session {session_id!r}")
-    path = directory / f"{session_id}{SUFFIX}"
-    if not path.exists():
-        raise SessionNotFound(f"no session {session_id!r} in {directory}")
-    return path
+def _approved(fields: Sequence[str]) -> str:
+    return _dumps(sorted(fields)) if fields else "[]"
 
 
 def _session_files(directory: Path | None = None) -> Iterator[Path]:
@@ -354,6 +531,7 @@ def list_sessions(directory: Path | None = None) -> list[SessionSummary]:
                 int(answers),
                 int(current),
                 int(meta.get("items", 0)),
+                running=session_in_use(path),
             )
         )
     return summaries
@@ -364,28 +542,3 @@ def latest_session(directory: Path | None = None) -> str:
     if not sessions:
         raise SessionNotFound("no sessions yet")
     return max(sessions, key=lambda s: (s.created, s.path.stat().st_mtime)).id
-
-
-def wipe_session(session_id: str, directory: Path | None = None) -> Path:
-    """Erase a session: rows deleted (secure_delete), WAL truncated, files zeroed and removed."""
-    path = session_path(session_id, directory)
-    db = sqlite3.connect(str(path), isolation_level=None)
-    try:
-        db.execute("PRAGMA secure_delete=ON")
-        db.execute("DELETE FROM answers")
-        db.execute("DELETE FROM log")
-        db.execute("DELETE FROM meta")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.execute("PRAGMA journal_mode=DELETE")
-        db.execute("VACUUM")
-    finally:
-        db.close()
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        if candidate.exists():
-            size = candidate.stat().st_size
-            with open(candidate, "r+b") as handle:
-                handle.write(b"\0" * size)
-                handle.flush()
-                os.fsync(handle.fileno())
-            candidate.unlink()
-    return path

@@ -2,9 +2,10 @@
 
 A :class:`Rehearsal` runs the real engine on a manual clock and an in-memory store, so a
 plugin's form, accept, tally, view and report can be exercised without a phone or a
-terminal. It is also a pytest plugin (the ``pytest11`` entry point ``facilitate``) with
-the fixtures ``facilitate_plugins`` and ``workshop``. Textual is imported only by
-:meth:`Rehearsal.show`, so importing this module stays cheap.
+terminal. The pytest fixtures ``facilitate_workshop`` (a :class:`Workshop`) and
+``facilitate_plugins`` (a :class:`TemporaryPlugins`) come from
+:mod:`facilitate.pytest_plugin`, which pytest loads by itself wherever facilitate is
+installed. Textual is imported only by :meth:`Rehearsal.show`.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import random
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from attrs import frozen
 
@@ -30,11 +31,6 @@ from facilitate.views import (
     View,
 )
 
-try:  # the harness works without pytest; only the fixtures need it
-    import pytest
-except ImportError:  # pragma: no cover
-    pytest = None  # type: ignore[assignment]
-
 T = TypeVar("T")
 
 __all__ = [
@@ -42,6 +38,7 @@ __all__ = [
     "Rehearsal",
     "Shown",
     "TemporaryPlugins",
+    "Workshop",
     "installed_plugins",
     "isolated_plugins",
     "render_text",
@@ -406,7 +403,7 @@ async def show_view(view: View, *, size: tuple[int, int] = (100, 30)) -> Shown:
     return Shown(lines, svg)
 
 
-# -- pytest plugin -----------------------------------------------------------------
+# -- what the pytest fixtures give (facilitate.pytest_plugin) ------------------------
 
 
 class TemporaryPlugins:
@@ -440,37 +437,40 @@ class TemporaryPlugins:
         self._added.clear()
 
 
-if pytest is not None:
+class Workshop(Protocol):
+    """The ``facilitate_workshop`` fixture: call it with agenda TOML to get a rehearsal.
 
-    @pytest.fixture
-    def facilitate_plugins() -> Iterator[TemporaryPlugins]:
-        """Register plugin objects for this test only: ``facilitate_plugins.register(module)``.
+    ``rehearsal = facilitate_workshop(toml_text, seed=1)`` takes what :class:`Rehearsal`
+    takes; every rehearsal it made is closed when the test ends.
+    """
 
-        They join the installed plugins that ``facilitate check``, ``Engine.new`` and the
-        ``workshop`` fixture use, and are unregistered when the test ends.
-        """
-        temporary = TemporaryPlugins(default_plugins())
-        yield temporary
-        temporary.undo()
+    def __call__(
+        self,
+        agenda: Agenda | str | Path,
+        *,
+        plugins: Plugins | Iterable[Any] | None = None,
+        seed: int = 0,
+    ) -> Rehearsal: ...
 
-    @pytest.fixture
-    def workshop(facilitate_plugins: TemporaryPlugins) -> Iterator[Callable[..., Rehearsal]]:
-        """Build rehearsals from agenda TOML: ``rehearsal = workshop(toml_text, seed=1)``.
 
-        Each is closed when the test ends.
-        """
-        made: list[Rehearsal] = []
+class Rehearsals:
+    """A :class:`Workshop` that keeps what it made, to close it all at the end of a test."""
 
-        def make(
-            agenda: Agenda | str | Path,
-            *,
-            plugins: Plugins | Iterable[Any] | None = None,
-            seed: int = 0,
-        ) -> Rehearsal:
-            rehearsal = Rehearsal(agenda, plugins=plugins, seed=seed)
-            made.append(rehearsal)
-            return rehearsal
+    def __init__(self) -> None:
+        self.made: list[Rehearsal] = []
 
-        yield make
-        for rehearsal in made:
+    def __call__(
+        self,
+        agenda: Agenda | str | Path,
+        *,
+        plugins: Plugins | Iterable[Any] | None = None,
+        seed: int = 0,
+    ) -> Rehearsal:
+        rehearsal = Rehearsal(agenda, plugins=plugins, seed=seed)
+        self.made.append(rehearsal)
+        return rehearsal
+
+    def close(self) -> None:
+        for rehearsal in self.made:
             rehearsal.close()
+        self.made.clear()

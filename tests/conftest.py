@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-AGENDAS = ROOT / "agendas"
+AGENDAS = ROOT / "facilitate" / "agendas"
 
 
 @pytest.fixture(autouse=True)

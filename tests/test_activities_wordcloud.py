@@ -91,13 +91,13 @@ def test_the_stop_word_language_defaults_to_the_agenda_language() -> None:
 
 def test_the_form_has_one_optional_box_per_extra_word_and_follows_moderation() -> None:
     cloud = default_plugins().activity_type("wordcloud")
-    config = cloud.configure({"question": "Words", "max_words": 2, "moderate": True})
+    config = cloud.configure({"question": "Words", "max_words": 2})  # moderated by default
     form = cloud.form(config, StaticContext())
     assert form.intro == "Words"
     assert [(f.name, f.required) for f in form.fields] == [("word1", True), ("word2", False)]
     assert all(isinstance(f, TextField) and not f.multiline for f in form.fields)
     assert form.moderated_fields() == ["word1", "word2"]
-    unmoderated = cloud.configure({"question": "Words", "max_words": 1})
+    unmoderated = cloud.configure({"question": "Words", "max_words": 1, "moderate": False})
     only = cloud.form(unmoderated, StaticContext())
     assert only.moderated_fields() == []
     assert [f.label for f in only.fields] == ["Words"]

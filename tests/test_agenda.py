@@ -23,11 +23,12 @@ from facilitate.agenda import (
     loads_agenda,
     without_configs,
 )
+from facilitate.api import hookimpl
 from facilitate.model import DurationError, format_duration, parse_duration
 from facilitate.plugins import default_plugins
 
 ROOT = Path(__file__).resolve().parent.parent
-AGENDAS = ROOT / "agendas"
+AGENDAS = ROOT / "facilitate" / "agendas"  # shipped in the package as templates
 BROKEN = ROOT / "tests" / "broken_agendas"
 GOOD_DURATION = 'expected a duration like "15m", "1h30m" or "90s"'
 
@@ -303,3 +304,65 @@ def test_check_as_a_real_command_exits_1_without_a_traceback() -> None:
     assert finished.stdout == ""
     assert "Traceback" not in finished.stderr
     assert finished.stderr == expected_lines("several_problems.toml", relative)
+
+
+# -- facilitate new: the starter agenda and the templates ----------------------------------
+
+
+def test_new_writes_a_starter_agenda_that_passes_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "day.toml"
+    assert cli.main(["new", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == STARTER_AGENDA.format(name="day.toml")
+    assert cli.main(["check", str(target)]) == 0
+
+
+def test_new_without_a_file_says_what_to_give(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["new"]) == 1
+    assert "or list the templates with: facilitate new --list" in capsys.readouterr().err
+
+
+def test_an_unknown_template_names_the_known_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["new", "--from", "due-dilligence", str(tmp_path / "x.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "no agenda template 'due-dilligence'; known: demo, due-diligence," in err
+    assert "facilitate new --list" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_list_gives_every_template_its_title_language_and_length(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["new", "--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["TEMPLATE", "LANGUAGE", "LENGTH", "PLUGIN", "TITLE"]
+    rows = {line.split()[0]: line for line in lines[1:] if line and not line.startswith("copy")}
+    assert set(rows) == set(default_plugins().templates)
+    for name in ("demo", "due-diligence", "integrated-security", "roundtable", "stalkerware"):
+        agenda = load_agenda(AGENDAS / f"{name}.toml")
+        length = format_duration(agenda.planned_seconds)
+        assert rows[name].split()[:4] == [name, agenda.language, length, "agendas"]
+        assert rows[name].endswith(f"  {agenda.title}")
+    assert rows["demo"].split()[1:3] == ["en", "1h30m"]
+    assert lines[-1] == "copy one with: facilitate new --from NAME FILE"
+
+
+def test_new_list_names_a_template_that_cannot_be_read(
+    facilitate_plugins: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('title = "Broken"\n[[items]]\ntitle = "A"\nduration = "soon"\n')
+
+    class BrokenTemplate:
+        @hookimpl
+        def facilitate_agenda_templates(self, register: Any) -> None:
+            register("zz-broken", broken)
+
+    facilitate_plugins.register(BrokenTemplate(), "broken-template")
+    assert cli.main(["new", "--list"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "zz-broken" in line)
+    assert row.split()[:4] == ["zz-broken", "?", "?", "broken-template"]
+    assert "cannot be read: " in row and "duration" in row

@@ -1,4 +1,8 @@
-"""Every ready agenda in agendas/ runs from first item to last with simulated participants."""
+"""Every agenda facilitate ships runs from first item to last with simulated participants.
+
+They are the agenda templates in ``facilitate/agendas/`` (``agendas/`` in a clone links
+there), registered by the plugin ``agendas``; tests/test_packaging.py runs one from a wheel.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,18 @@ from pathlib import Path
 import pytest
 
 from facilitate.agenda import load_agenda
+from facilitate.agenda_templates import shipped_agendas
 from facilitate.cli import main
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
+from facilitate.plugins import default_plugins
 from facilitate.random_answers import form_answer
 from facilitate.room import public_view
 from facilitate.store import Store
 from facilitate.views import BLOCK_KINDS
 
-AGENDAS = sorted((Path(__file__).resolve().parent.parent / "agendas").glob("*.toml"))
+SHIPPED = {name: Path(str(agenda)) for name, agenda in shipped_agendas().items()}
+AGENDAS = sorted(SHIPPED.values())
 READY = ("integrated-security", "due-diligence", "stalkerware", "roundtable")
 PARTICIPANTS = 9
 
@@ -35,7 +42,7 @@ def test_every_agenda_passes_facilitate_check(capsys: pytest.CaptureFixture[str]
 def test_each_ready_agenda_uses_core_and_plugin_types() -> None:
     plugin_kinds = {"riskmap", "strategies", "strategies-vote", "duediligence", "evaluation"}
     for name in READY:
-        agenda = load_agenda(f"agendas/{name}.toml")
+        agenda = load_agenda(SHIPPED[name])
         kinds = {item.kind for item in agenda.items}
         assert kinds & plugin_kinds, name
         assert kinds - plugin_kinds - {"talk"}, name
@@ -109,7 +116,7 @@ def result_of_kind(engine: Engine, kind: str):
 
 async def test_integrated_security_projects_the_heat_map_and_the_strategies() -> None:
     clock = ManualClock()
-    engine = Engine.new(load_agenda("agendas/integrated-security.toml"), clock=clock)
+    engine = Engine.new(load_agenda(SHIPPED["integrated-security"]), clock=clock)
     await run_agenda(engine, clock, seed=3)
     risk_item, risks = result_of_kind(engine, "riskmap")
     assert sum(map(sum, risks.cells)) == (PARTICIPANTS - 1) * len(risks.threats)
@@ -126,7 +133,7 @@ async def test_integrated_security_projects_the_heat_map_and_the_strategies() ->
 
 async def test_due_diligence_projects_the_five_ps_and_keeps_the_evaluation() -> None:
     clock = ManualClock()
-    engine = Engine.new(load_agenda("agendas/due-diligence.toml"), clock=clock)
+    engine = Engine.new(load_agenda(SHIPPED["due-diligence"]), clock=clock)
     await run_agenda(engine, clock, seed=5)
     spread = public_view(engine, "five-ps")[0]
     assert type(spread).__name__ == "Spread" and len(spread.rows) == 5
@@ -138,7 +145,7 @@ async def test_due_diligence_projects_the_five_ps_and_keeps_the_evaluation() -> 
 async def test_a_stored_session_resumes_with_the_same_results(tmp_path: Path) -> None:
     clock = ManualClock()
     store = Store.create(directory=tmp_path)
-    engine = Engine.new(load_agenda("agendas/stalkerware.toml"), store, clock=clock)
+    engine = Engine.new(load_agenda(SHIPPED["stalkerware"]), store, clock=clock)
     await run_agenda(engine, clock, seed=7)
     results = {i.id: engine.result(i.id) for i in engine.agenda.items if i.activity}
     session_id = engine.store.id
@@ -165,7 +172,7 @@ async def test_integrated_security_runs_through_the_real_server_on_loopback() ->
     from facilitate.server.simulated_phones import simulate_participants
 
     phones = 6
-    engine = Engine.new(load_agenda("agendas/integrated-security.toml"))
+    engine = Engine.new(load_agenda(SHIPPED["integrated-security"]))
     server = await start_server(engine, host="127.0.0.1", port=0)
     stop = asyncio.Event()
     simulation = asyncio.create_task(
@@ -196,3 +203,26 @@ async def test_integrated_security_runs_through_the_real_server_on_loopback() ->
     assert stats.joined == phones
     assert stats.errors == 0
     assert stats.answers >= phones * 11
+
+
+def test_every_shipped_agenda_is_a_template_that_new_copies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plugins = default_plugins()
+    assert set(READY) | {"demo"} <= set(SHIPPED)
+    assert set(plugins.info["agendas"].templates) == set(SHIPPED)
+    copies = []
+    for name, path in SHIPPED.items():
+        copy = tmp_path / f"my-{name}.toml"
+        assert main(["new", "--from", name, str(copy)]) == 0
+        assert copy.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+        copies.append(str(copy))
+    capsys.readouterr()
+    assert main(["check", *copies]) == 0
+    assert capsys.readouterr().out.count(": ok: ") == len(SHIPPED)
+
+
+def test_the_demo_command_runs_the_demo_template() -> None:
+    from facilitate.tui.cli import DEMO_AGENDA
+
+    assert SHIPPED["demo"] == DEMO_AGENDA

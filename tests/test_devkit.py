@@ -250,3 +250,29 @@ def test_a_rehearsal_tallies_the_example_plugin() -> None:
         assert shown is not None
         assert "10 hands" in rehearsal.text()
         assert "Fist: I block this" in rehearsal.text(report=True)
+
+
+def test_the_scaffolded_package_and_its_tests_pass_mypy_strict(tmp_path: Path) -> None:
+    """facilitate is typed (py.typed): a plugin checks its use of facilitate.api and
+    facilitate.testing with mypy --strict, as an installed package, from its own folder."""
+    package = scaffold(tmp_path)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "facilitate_pulse_check",
+            "tests",
+        ],
+        cwd=package,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found in 2 source files" in result.stdout

@@ -162,3 +162,60 @@ async def test_resume_restores_item_timer_phase_and_answers(clock: ManualClock) 
     assert again.answer_of(token, "pick-one") == {"choice": 1}
     assert again.joined == 1
     again.close()
+
+
+TEXT_AGENDA = """
+title = "Words"
+k = 2
+[[items]]
+id = "say"
+title = "Say"
+duration = "5m"
+[items.activity]
+type = "text"
+question = "One thing that helps"
+"""
+
+
+def test_text_ids_are_keyed_by_the_session() -> None:
+    one, two = (Engine.new(loads_agenda(TEXT_AGENDA)) for _ in range(2))
+    assert one.text_id("say", "rest days") == one.text_id("say", "rest days")
+    assert one.text_id("say", "rest days") != two.text_id("say", "rest days")
+    assert one.text_id("say", "rest days") != one.text_id("say", "rest day")
+
+
+async def test_a_rejected_text_is_erased_and_its_answer_still_counts(clock: ManualClock) -> None:
+    engine = Engine.new(loads_agenda(TEXT_AGENDA), clock=clock)
+    engine.open_answering()
+    author, other = engine.join(), engine.join()
+    await engine.submit(author, "say", {"text": ["Ana's address"]})
+    await engine.submit(other, "say", {"text": ["rest days"]})
+    ids = {p.text: p.id for p in engine.pending("say")}
+    assert engine.reject("say", ids["Ana's address"]) == 1
+    assert engine.approve("say", ids["Ana's address"]) == 0  # the words are gone
+    assert engine.approve("say", ids["rest days"]) == 1
+    assert engine.run("say").count == 2
+    assert engine.answer_of(author, "say") == {"text": None}
+    assert engine.result("say").texts == (("rest days", 1),)
+    assert engine.moderation_counts("say") == (1, 1, 0)
+    # The same words again, from anyone: erased before they are stored or counted.
+    await engine.submit(engine.join(), "say", {"text": ["Ana's address"]})
+    assert engine.pending("say") == []
+    assert engine.run("say").count == 3
+
+
+async def test_approvals_come_back_on_resume_and_cover_later_answers(clock: ManualClock) -> None:
+    engine = Engine.new(loads_agenda(TEXT_AGENDA), Store.create(), clock=clock)
+    engine.open_answering()
+    await engine.submit(engine.join(), "say", {"text": ["rest days"]})
+    await engine.submit(engine.join(), "say", {"text": ["pending words"]})
+    engine.approve("say", engine.text_id("say", "rest days"))
+    engine.close()
+
+    again = Engine.resume(Store.open(engine.store.id), clock=clock)
+    assert again.decision("say", "rest days") == "approved"
+    assert [p.text for p in again.pending("say")] == ["pending words"]
+    await again.submit(again.join(), "say", {"text": ["rest days"]})  # approved already
+    assert [p.text for p in again.pending("say")] == ["pending words"]
+    assert again.result("say").texts == (("rest days", 2),)
+    again.close()

@@ -152,4 +152,5 @@ def test_every_kept_answer_exports_as_readable_cells(field: Field, seed: int) ->
     if value is None:
         return
     cells = field.cells(value)
-    assert cells and all(cell.field.startswith(field.name) and cell.text for cell in cells)
+    assert cells and all(cell.field.startswith(field.name) for cell in cells)
+    assert all("\x1b" not in cell.text and "\x1b" not in cell.label for cell in cells)

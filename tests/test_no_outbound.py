@@ -19,7 +19,7 @@ from facilitate.dress_rehearsal import VIA_HTTP, dress_rehearsal_async
 from facilitate.engine import Engine
 from facilitate.store import Store
 
-AGENDAS = Path(__file__).resolve().parent.parent / "agendas"
+AGENDAS = Path(__file__).resolve().parent.parent / "facilitate" / "agendas"
 
 
 @pytest.fixture

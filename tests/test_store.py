@@ -18,7 +18,14 @@ from facilitate.agenda import loads_agenda
 from facilitate.cli import main
 from facilitate.clock import ManualClock
 from facilitate.engine import Engine
-from facilitate.store import SessionNotFound, Store, latest_session, list_sessions, wipe_session
+from facilitate.store import (
+    SessionInUse,
+    SessionNotFound,
+    Store,
+    latest_session,
+    list_sessions,
+    wipe_session,
+)
 
 AGENDA = """
 title = "Crash day"
@@ -66,7 +73,8 @@ async def test_answers_arriving_together_commit_together() -> None:
 def test_answers_table_keeps_no_arrival_order() -> None:
     store = Store.create(ephemeral=True)
     columns = [row[1] for row in store._db.execute("PRAGMA table_info(answers)")]
-    assert columns == ["item_id", "pseudonym", "value"]
+    # No time, no sequence: the approved text fields are the only thing beside the value.
+    assert columns == ["item_id", "pseudonym", "value", "approved"]
     without_rowid = store._db.execute(
         "SELECT sql FROM sqlite_master WHERE name = 'answers'"
     ).fetchone()[0]
@@ -194,3 +202,33 @@ def test_wipe_erases_the_session_and_its_wal(capsys: pytest.CaptureFixture[str])
 def test_wipe_refuses_paths() -> None:
     with pytest.raises(SessionNotFound):
         wipe_session("../etc/passwd")
+
+
+def test_a_session_is_open_in_one_process_at_a_time_and_leaves_nothing_beside_it() -> None:
+    store = Store.create()
+    assert store.path is not None
+    with pytest.raises(SessionInUse):
+        Store.open(store.id)
+    store.close()
+    # Closed: the WAL emptied into the file and removed, the lock let go and removed.
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [store.path.name]
+    Store.open(store.id).close()
+
+
+def test_approvals_and_erasures_reach_every_row_that_carries_the_text() -> None:
+    store = Store.create()
+    rows = {"a": "rest days", "b": "Ana's address", "c": "rest days", "d": None}
+    for pseudonym, text in rows.items():
+        store.put_answer("say", pseudonym, {"text": text, "score": 3})
+    store.approve_texts("say", ["text"], ["rest days"])
+    store.erase_texts("say", ["text"], ["Ana's address"])
+    store.flush()
+    assert store.approved_texts() == {"say": {"rest days"}}
+    assert store.answers()["say"]["b"] == {"text": None, "score": 3}
+    # A later answer carries its own approval; one withdrawn takes its approval with it.
+    store.put_answer("say", "e", {"text": "call the hotline", "score": 1}, approved=["text"])
+    store.put_answer("say", "a", None)
+    store.put_answer("say", "c", None)
+    store.flush()
+    assert store.approved_texts() == {"say": {"call the hotline"}}
+    store.close()

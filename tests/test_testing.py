@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from attrs import frozen
+from throwaway_venv import clean_env
 
 from facilitate import cli
 from facilitate.agenda import loads_agenda
@@ -17,6 +21,7 @@ from facilitate.api import (
     Bar,
     Bars,
     ChoiceField,
+    FacilitateDeprecationWarning,
     Form,
     Heatmap,
     ItemContext,
@@ -36,7 +41,9 @@ from facilitate.plugins import default_plugins
 from facilitate.testing import (
     PluginFailedToRegister,
     Rehearsal,
+    Rehearsals,
     TemporaryPlugins,
+    Workshop,
     isolated_plugins,
     render_text,
 )
@@ -254,13 +261,106 @@ def test_the_fixture_makes_a_plugin_visible_to_facilitate_check(
 
 
 def test_the_workshop_fixture_uses_registered_plugins(
-    workshop: Any, facilitate_plugins: TemporaryPlugins
+    facilitate_workshop: Workshop, facilitate_plugins: TemporaryPlugins
 ) -> None:
     facilitate_plugins.register(PickyPlugin(), "picky-plugin")
-    rehearsal = workshop(PICKY_AGENDA)
+    rehearsal = facilitate_workshop(PICKY_AGENDA)
     rehearsal.simulate(3)
     assert rehearsal.text() == "3 yes"
     assert rehearsal.report() == rehearsal.view()
+
+
+def test_the_workshop_fixture_closes_what_it_made(
+    request: pytest.FixtureRequest,
+) -> None:
+    make = request.getfixturevalue("facilitate_workshop")
+    rehearsal = make(AGENDA)
+    assert isinstance(make, Rehearsals)
+    make.close()
+    assert rehearsal.engine.store.closed
+
+
+def test_the_old_fixture_name_still_works_with_a_deprecation_warning(
+    request: pytest.FixtureRequest, facilitate_plugins: TemporaryPlugins
+) -> None:
+    with pytest.warns(FacilitateDeprecationWarning) as caught:
+        old = request.getfixturevalue("workshop")
+    assert [str(warning.message) for warning in caught] == [
+        "the fixture 'workshop' is now called 'facilitate_workshop'; the old name still"
+        " works, but will stop working in facilitate 0.3"
+    ]
+    assert old is request.getfixturevalue("facilitate_workshop")
+    facilitate_plugins.register(PickyPlugin(), "picky-plugin")
+    assert old(PICKY_AGENDA).text() == "0 yes"
+
+
+# -- the pytest plugin, in a run of its own ---------------------------------------------
+
+UNRELATED_TESTS = """
+import json, sys
+
+def test_first():
+    loaded = sorted(m for m in sys.modules if m.split(".")[0].startswith("facilitate"))
+    with open("loaded.json", "w") as out:
+        json.dump(loaded, out)
+"""
+
+OWN_WORKSHOP_FIXTURE = """
+import pytest
+
+@pytest.fixture
+def workshop():
+    return "mine"
+
+def test_my_fixture_is_mine(workshop):
+    assert workshop == "mine"
+"""
+
+FIXTURES_USED = """
+from facilitate.testing import Rehearsal
+
+def test_uses_facilitate_workshop(facilitate_workshop):
+    rehearsal = facilitate_workshop('title = "T"\\n[[items]]\\ntitle = "A"\\nduration = "5m"')
+    assert isinstance(rehearsal, Rehearsal)
+
+def test_uses_the_old_name(workshop):
+    assert callable(workshop)
+"""
+
+
+def run_pytest(folder: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=folder,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_the_pytest_plugin_does_nothing_in_a_run_that_uses_none_of_its_fixtures(
+    tmp_path: Path,
+) -> None:
+    """Installed facilitate adds its fixtures to every pytest run: only their names."""
+    (tmp_path / "test_a_unrelated.py").write_text(UNRELATED_TESTS, encoding="utf-8")
+    (tmp_path / "test_b_own_fixture.py").write_text(OWN_WORKSHOP_FIXTURE, encoding="utf-8")
+    out = run_pytest(tmp_path)
+    assert "2 passed" in out
+    assert "warning" not in out  # a project's own `workshop` fixture is its own, silently
+    loaded = json.loads((tmp_path / "loaded.json").read_text(encoding="utf-8"))
+    assert loaded == ["facilitate", "facilitate.pytest_plugin"]
+
+
+def test_the_fixtures_work_in_a_run_of_their_own_and_the_old_name_warns(tmp_path: Path) -> None:
+    (tmp_path / "test_fixtures.py").write_text(FIXTURES_USED, encoding="utf-8")
+    out = run_pytest(tmp_path, "-W", "always::DeprecationWarning")
+    assert "2 passed" in out
+    assert out.count("FacilitateDeprecationWarning: the fixture 'workshop' is now called") == 1
+    line = FIXTURES_USED.splitlines().index("def test_uses_the_old_name(workshop):") + 1
+    assert f"test_fixtures.py:{line}: FacilitateDeprecationWarning" in out  # the test using it
 
 
 def test_show_can_draw_the_report_section() -> None:

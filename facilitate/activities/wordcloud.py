@@ -7,10 +7,11 @@ punctuation dropped, spaces collapsed), so "Trust!" and "trust" count together, 
 stop words ("the", "my", "de", "yang") are trimmed from the ends of each entry;
 an entry made only of stop words is dropped.
 
-Moderation: a single word can still name a person or a place, but word clouds are
-usually about feelings and ideas and lose their spark when held back, so
-``moderate = false`` is the default. Set ``moderate = true`` for a question where
-names are likely; each word then waits for approval like open text.
+Moderation: a single word can name a person, a place or an organisation, and a word
+cloud goes to the projector and the report, so each word waits for the facilitator's
+approval like open text (``moderate = true``, the default; the same word from several
+people is approved once). ``moderate = false`` shows words as they come; ``facilitate
+check`` warns about it.
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ class WordCloudConfig:
         check=check_range(1, 500, "a number of words"),
     )
     moderate: bool = setting(
-        False,
-        help="true to approve each word before the room may see it (default false)",
+        True,
+        help="true (the default) to approve each word before the room may see it, or false"
+        " to show words unchecked",
     )
     language: str = setting(
         "",

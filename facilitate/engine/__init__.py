@@ -79,6 +79,7 @@ class Engine:
         facilitator_secret: str,
         join_code: str,
         joined: int = 0,
+        projector_secret: str | None = None,
     ) -> None:
         self.agenda = agenda
         self.store = store
@@ -86,6 +87,9 @@ class Engine:
         self.clock = clock
         self.secret = secret
         self.facilitator_secret = facilitator_secret
+        """In the control page's address: whoever has it drives the workshop."""
+        self.projector_secret = projector_secret or anonymity.new_secret()[:32]
+        """In the projector page's address, which the room may read: it opens nothing else."""
         self.index = 0
         self.runs: dict[str, ItemRun] = {
             item.id: ItemRun(item, Timer(clock, item.duration)) for item in agenda.items
@@ -133,6 +137,7 @@ class Engine:
             "items": len(agenda.items),
             "secret": engine.secret,
             "facilitator_secret": engine.facilitator_secret,
+            "projector_secret": engine.projector_secret,
             "join_code": engine.join_code,
             "joined": 0,
         }.items():
@@ -158,20 +163,32 @@ class Engine:
             facilitator_secret=meta["facilitator_secret"],
             join_code=meta["join_code"],
             joined=int(meta.get("joined", 0)),
+            projector_secret=meta.get("projector_secret"),
         )
+        if "projector_secret" not in meta:  # a session from before the projector had its own
+            store.set_meta("projector_secret", engine.projector_secret)
         replay(engine, clock.wall().timestamp())
         for item_id, answers in store.answers().items():
             if item_id in engine.runs:
                 engine.runs[item_id].answers.update(answers)
+        engine.answers.restore_moderation(store.approved_texts())
         for run in engine.runs.values():
             engine.answers.reset_tally(run)
         return engine
 
     def close(self) -> None:
+        """Stop: the running timer's state is logged, the file compacted and closed."""
+        if self.store.closed:  # wiped, or closed before
+            return
         current = self.current_run
         if current.timer.running:
             self.timing.record(current)
         self.store.close()
+
+    def wipe(self) -> None:
+        """Erase the session now, files and all (the console's panic key). Nothing is
+        written after; stop whatever takes answers (the server) first."""
+        self.store.wipe()
 
     # -- events --------------------------------------------------------------
 
@@ -267,10 +284,15 @@ class Engine:
     # -- answering phases ------------------------------------------------------
 
     def _set_phase(self, run: ItemRun, phase: str, revealed: bool) -> None:
+        closing = run.phase == OPEN and phase != OPEN
         run.phase, run.revealed = phase, revealed
         self.log.append(
             RecordKind.PHASE, {"item_id": run.item.id, "phase": phase, "revealed": revealed}
         )
+        if closing:
+            # Its answers are final: rebuild the file so no page or WAL frame keeps the
+            # order they came in or a value they replaced (in the writer thread, after).
+            self.store.compact()
         self._publish(events.PhaseChanged(run.item.id, run.state))
 
     def open_answering(self) -> None:
@@ -409,3 +431,11 @@ class Engine:
 
     def decision(self, item_id: str, text: str) -> str:
         return self.answers.decision(item_id, text)
+
+    def text_id(self, item_id: str, text: str) -> str:
+        """The id moderation names ``text`` by in this session (see :meth:`approve`)."""
+        return self.answers.text_id(item_id, text)
+
+    def moderation_counts(self, item_id: str) -> tuple[int, int, int]:
+        """Distinct free texts of the item: approved, rejected, still pending."""
+        return self.answers.moderation_counts(item_id)

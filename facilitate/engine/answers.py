@@ -4,6 +4,11 @@ Every call into plugin code goes through :meth:`Answers.guard`: a type that rais
 its item as failed (the room is told the item has a problem, the facilitator why) and
 the workshop goes on. Every call gets an :class:`~facilitate.activity.ItemContext` in the
 room's language; types written before contexts existed are called without one.
+
+Moderation leaves nothing of a rejected text: it is erased from the answers that carry
+it, in memory and on disk, and one sent again later is erased before it is stored. An
+approval is stored with the answers it applies to, never as an id of the text, so the
+session file cannot confirm a guess at words that are no longer in it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from facilitate.engine.runs import (
     NotJoined,
     PendingText,
     PluginError,
+    legacy_text_id,
     text_id,
+    text_key,
 )
 from facilitate.engine.session_log import RecordKind, SessionLog
 from facilitate.forms import AnswerError, ExportCell, Form, RawForm
@@ -86,6 +93,10 @@ class Answers:
         self.log = log
         self.access = access
         self.publish = publish
+        self._text_key: tuple[str, bytes] | None = None
+        self._legacy: list[dict[str, Any]] = []
+        """Moderation records written by facilitate 0.1 (by unkeyed text id), to apply
+        once the answers are loaded (see :meth:`restore_moderation`)."""
 
     # -- the activity type ---------------------------------------------------------
 
@@ -190,10 +201,28 @@ class Answers:
         if item_id not in self.runs:
             raise AnswerError("closed")
         value = self.validate(item_id, raw)
+        run = self.runs[item_id]
+        approved: list[str] = []
+        if self.moderated(run):
+            value, approved = self._screen(run, value)
         pseudonym = self.pseudonym(token, item_id)
-        await self.store.put_answer_durably(item_id, pseudonym, value)
-        self.apply(self.runs[item_id], pseudonym, value)
+        await self.store.put_answer_durably(item_id, pseudonym, value, approved)
+        self.apply(run, pseudonym, value)
         return value
+
+    def _screen(self, run: ItemRun, value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        """An answer as it may be stored: text already rejected taken out, and the names
+        of its text fields already approved."""
+        approved = []
+        for name in self.moderated(run):
+            text = value.get(name)
+            if isinstance(text, str):
+                decision = run.decisions.get(self.text_id(run.item.id, text))
+                if decision == REJECTED:
+                    value = {**value, name: None}
+                elif decision == APPROVED:
+                    approved.append(name)
+        return value, approved
 
     async def retract(self, token: str, item_id: str) -> bool:
         """Withdraw this device's answer to an open item. Returns whether there was one."""
@@ -212,6 +241,9 @@ class Answers:
     def apply(self, run: ItemRun, pseudonym: str, value: Any | None) -> None:
         """Count a committed answer (``None``: withdrawn) in the item's running tally."""
         run.version += 1
+        if value is not None and run.decisions and self.moderated(run):
+            # Rejected while it was being stored: the store erased it after.
+            value = self._screen(run, value)[0]
         old = run.answers.get(pseudonym)
         if value is None:
             run.answers.pop(pseudonym, None)
@@ -262,7 +294,7 @@ class Answers:
         shown = dict(value)
         for name in moderated:
             text = shown.get(name)
-            if isinstance(text, str) and run.decisions.get(text_id(run.item.id, text)) != APPROVED:
+            if isinstance(text, str) and self.decision(run.item.id, text) != APPROVED:
                 shown[name] = None
         return shown
 
@@ -316,40 +348,116 @@ class Answers:
 
     # -- moderation --------------------------------------------------------------------
 
+    def text_id(self, item_id: str, text: str) -> str:
+        """The id the console and control page name a text by (keyed, never stored)."""
+        secret = self.access.secret
+        if self._text_key is None or self._text_key[0] != secret:
+            self._text_key = (secret, text_key(secret))
+        return text_id(self._text_key[1], item_id, text)
+
     def pending(self, item_id: str) -> list[PendingText]:
         """Distinct free texts waiting for approval, most frequent first."""
         run = self.runs[item_id]
         counts: dict[str, int] = {}
         for value in run.answers.values():
             for text in self.texts(run, value):
-                if text_id(item_id, text) not in run.decisions:
+                if self.text_id(item_id, text) not in run.decisions:
                     counts[text] = counts.get(text, 0) + 1
         return [
-            PendingText(text_id(item_id, text), text, count)
+            PendingText(self.text_id(item_id, text), text, count)
             for text, count in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
         ]
 
     def moderate(self, item_id: str, text_ids: list[str] | str, decision: str) -> int:
-        """Approve or reject free texts by id; returns how many decisions changed."""
+        """Approve or reject free texts by id; returns how many decisions changed.
+
+        A rejected text is erased from every answer that carries it (the rest of each
+        answer stays), on disk too; it cannot be approved afterwards.
+        """
         if decision not in (APPROVED, REJECTED):
             raise ValueError(f"decision must be {APPROVED!r} or {REJECTED!r}")
         run = self.runs[item_id]
         ids = [text_ids] if isinstance(text_ids, str) else text_ids
-        known = {text_id(item_id, t) for v in run.answers.values() for t in self.texts(run, v)}
-        changed = 0
-        for tid in ids:
+        known = {
+            self.text_id(item_id, t): t for v in run.answers.values() for t in self.texts(run, v)
+        }
+        texts = []
+        for tid in dict.fromkeys(ids):
             if tid in known and run.decisions.get(tid) != decision:
                 run.decisions[tid] = decision
-                self.log.append(
-                    RecordKind.MODERATION,
-                    {"item_id": item_id, "text_id": tid, "decision": decision},
-                )
-                changed += 1
-        if changed:
-            self.reset_tally(run)
-            self.publish(events.ModerationChanged(item_id, len(self.pending(item_id))))
-            self.publish(events.AnswersChanged(item_id, run.count))
-        return changed
+                texts.append(known[tid])
+        if texts:
+            self._decided(run, texts, decision)
+        return len(texts)
+
+    def _decided(self, run: ItemRun, texts: list[str], decision: str) -> None:
+        item_id = run.item.id
+        fields = self.moderated(run)
+        if decision == REJECTED:
+            self.store.erase_texts(item_id, fields, texts)
+            self._erase(run, set(texts))
+            run.rejected += len(texts)
+        else:
+            self.store.approve_texts(item_id, fields, texts)
+        # How many, never which: the file keeps no trace of a text's words but the answers.
+        self.log.append(
+            RecordKind.MODERATION, {"item_id": item_id, "decision": decision, "texts": len(texts)}
+        )
+        self.reset_tally(run)
+        self.publish(events.ModerationChanged(item_id, len(self.pending(item_id))))
+        self.publish(events.AnswersChanged(item_id, run.count))
+
+    def _erase(self, run: ItemRun, texts: set[str]) -> None:
+        """Take these texts out of the item's answers in memory (the store does the same)."""
+        fields = self.moderated(run)
+        for pseudonym, value in list(run.answers.items()):
+            hits = [f for f in fields if isinstance(value.get(f), str) and value[f] in texts]
+            if hits:
+                run.answers[pseudonym] = {**value, **dict.fromkeys(hits)}
 
     def decision(self, item_id: str, text: str) -> str:
-        return self.runs[item_id].decisions.get(text_id(item_id, text), PENDING)
+        return self.runs[item_id].decisions.get(self.text_id(item_id, text), PENDING)
+
+    def moderation_counts(self, item_id: str) -> tuple[int, int, int]:
+        """Distinct free texts of the item: approved, rejected (and erased), pending."""
+        run = self.runs[item_id]
+        texts = {t for value in run.answers.values() for t in self.texts(run, value)}
+        approved = sum(1 for t in texts if self.decision(item_id, t) == APPROVED)
+        pending = sum(1 for t in texts if self.decision(item_id, t) == PENDING)
+        return approved, run.rejected, pending
+
+    # -- moderation on resume ------------------------------------------------------------
+
+    def replay_moderation(self, data: dict[str, Any]) -> None:
+        """A stored moderation record: counts rejections; keeps 0.1's for later."""
+        if "text_id" in data:
+            self._legacy.append(data)
+        elif data.get("decision") == REJECTED and data.get("item_id") in self.runs:
+            self.runs[data["item_id"]].rejected += int(data.get("texts", 0))
+
+    def restore_moderation(self, approved: Mapping[str, set[str]]) -> None:
+        """Once the stored answers are loaded: approvals from the answers that carry them;
+        then 0.1's records, applied the way this version stores them (their rejected
+        texts erased, their approvals kept with the answers) and their text ids removed."""
+        for item_id, approved_texts in approved.items():
+            run = self.runs.get(item_id)
+            if run is not None:
+                for text in approved_texts:
+                    run.decisions[self.text_id(item_id, text)] = APPROVED
+        if not self._legacy:
+            return
+        decided: dict[tuple[str, str], str] = {}
+        for record in self._legacy:
+            decided[record.get("item_id", ""), record.get("text_id", "")] = record["decision"]
+        self._legacy = []
+        for run in self.runs.values():
+            found: dict[str, list[str]] = {APPROVED: [], REJECTED: []}
+            for text in {t for v in run.answers.values() for t in self.texts(run, v)}:
+                decision = decided.get((run.item.id, legacy_text_id(run.item.id, text)))
+                if decision in found:
+                    run.decisions[self.text_id(run.item.id, text)] = decision
+                    found[decision].append(text)
+            for decision, texts in found.items():
+                if texts:
+                    self._decided(run, texts, decision)
+        self.store.forget_text_ids()

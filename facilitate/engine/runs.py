@@ -28,8 +28,24 @@ class PluginError(Exception):
     """A plugin raised while handling an item; the item shows an error."""
 
 
-def text_id(item_id: str, text: str) -> str:
-    """A short stable id for a piece of free text, for moderation."""
+def text_key(secret: str) -> bytes:
+    """The key of a session's text ids, derived from its secret."""
+    return hashlib.blake2b(secret.encode(), digest_size=32, person=b"text-id").digest()
+
+
+def text_id(key: bytes, item_id: str, text: str) -> str:
+    """A short id for a piece of free text, for moderation: the console, the control
+    page and their requests name a text by it.
+
+    Keyed, so it tells nothing about the text to someone who does not hold the
+    session's key; it is never written to the session file (a moderation decision is
+    kept with the answers it applies to, see :class:`~facilitate.store.Store`).
+    """
+    return hashlib.blake2b(f"{item_id}\x00{text}".encode(), digest_size=8, key=key).hexdigest()
+
+
+def legacy_text_id(item_id: str, text: str) -> str:
+    """The unkeyed id facilitate 0.1 wrote into moderation records; only to read those."""
     return hashlib.blake2b(f"{item_id}\x00{text}".encode(), digest_size=6).hexdigest()
 
 
@@ -51,7 +67,10 @@ class ItemRun:
     revealed: bool = False
     answers: dict[str, Any] = field(factory=dict)
     decisions: dict[str, str] = field(factory=dict)
-    """text id -> approved / rejected."""
+    """text id -> approved / rejected. Rejections are known only while the session
+    runs: the rejected words are erased, and the file keeps no id of them."""
+    rejected: int = 0
+    """How many distinct texts were rejected (and erased) in this item."""
     tally: Tally[Any] | None = None
     error: str | None = None
     moderated: list[str] | None = None

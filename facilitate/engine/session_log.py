@@ -29,7 +29,8 @@ class RecordKind(enum.StrEnum):
     PHASE = "phase"
     """Answering opened or closed, results revealed or hidden."""
     MODERATION = "moderation"
-    """A free text was approved or rejected (by its text id, never its words)."""
+    """Free texts were approved or rejected: ``{"item_id", "decision", "texts": n}``, how
+    many, never which (an approval is stored with the answers it applies to)."""
     ROOM = "room"
     """The room was locked or unlocked, or its join code rotated."""
 
@@ -50,9 +51,7 @@ def replay(engine: Engine, now_wall: float) -> None:
         RecordKind.ITEM: lambda data: setattr(engine, "index", data["index"]),
         RecordKind.TIMER: lambda data: _restore_timer(engine, data, now_wall),
         RecordKind.PHASE: lambda data: _restore_phase(engine, data),
-        RecordKind.MODERATION: lambda data: engine.runs[data["item_id"]].decisions.__setitem__(
-            data["text_id"], data["decision"]
-        ),
+        RecordKind.MODERATION: engine.answers.replay_moderation,
         RecordKind.ROOM: lambda data: engine.access.restore(
             data["locked"], data.get("join_code", engine.access.join_code)
         ),

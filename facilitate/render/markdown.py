@@ -5,7 +5,10 @@ lines without the block's title (:func:`block_lines` adds it) and without a trai
 blank line. Figures come from :mod:`facilitate.render.figures`, words from the
 translator ``t``. Participant text is escaped with :func:`md` so that it stays text
 wherever the Markdown is rendered: no links, no emphasis, no HTML, no table broken by a
-stray "|".
+stray "|". Addresses are neutralised as well, since common renderers (GitHub's, and
+markdown-it with linkify) turn bare ``example.org``, ``www.`` and ``https://`` text and
+e-mail addresses into links a reader might follow: the dot of a host name is written
+``[.]`` and a scheme's colon ``[:]``, as security reports write addresses.
 """
 
 from __future__ import annotations
@@ -30,14 +33,29 @@ from facilitate.views import (
 )
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_SCHEME = re.compile(
+    r"(?i)(?<![^\W_])([a-z][a-z0-9+.-]{0,31}):(?=//)"
+    r"|(?<![^\W_])(mailto|xmpp|tel|sms|callto|javascript|data|file):"
+)
+_HOST_DOT = re.compile(r"(?<=[^\W_])\.(?=[^\W\d_]{2})|(?i:(?<![^\W_])www)\.")
+_BARE_SLASHES = re.compile(r"(?<![:\w\]])//(?=[^\W_])")
 _LINE_START = re.compile(r"^(\s*)([-+=#])")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 BAR_CELLS = 20
 
 
+def unlinked(text: str) -> str:
+    """Text with its addresses written so no renderer makes them links:
+    ``https://example.org`` -> ``https[:]//example[.]org``, ``a@b.org`` -> ``a@b[.]org``."""
+    text = _SCHEME.sub(lambda m: (m[1] or m[2]) + "[:]", text)
+    text = _HOST_DOT.sub(lambda m: m[0][:-1] + "[.]", text)
+    return _BARE_SLASHES.sub("/[/]", text)
+
+
 def md(text: object) -> str:
-    """One line of plain text, escaped so Markdown renders it as the same text."""
-    escaped = _INLINE.sub(r"\\\1", one_line(str(text)))
+    """One line of plain text, escaped so Markdown renders it as the same text, with
+    addresses neutralised (:func:`unlinked`)."""
+    escaped = _INLINE.sub(r"\\\1", unlinked(one_line(str(text))))
     escaped = _LINE_START.sub(lambda m: m[1] + "\\" + m[2], escaped)
     return _NUMBERED.sub(lambda m: m[1] + "\\" + m[2], escaped)
 

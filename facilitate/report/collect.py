@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from facilitate import __version__
 from facilitate.agenda import AgendaError
-from facilitate.engine import APPROVED, REJECTED, Engine, PluginError, text_id
+from facilitate.engine import APPROVED, Engine, PluginError
 from facilitate.forms import Form
 from facilitate.i18n import Translator, translator
 from facilitate.model import Item
@@ -190,20 +190,9 @@ def _checked_blocks(view: Any, t: Translator) -> list[Block]:
 
 def _moderation_counts(engine: Engine, item_id: str, form: Form) -> tuple[int, int, int]:
     """Distinct free texts of the item: approved, rejected, still pending."""
-    moderated = form.moderated_fields()
-    if not moderated:
+    if not form.moderated_fields():
         return 0, 0, 0
-    run = engine.run(item_id)
-    texts = {
-        value.get(name)
-        for value in run.answers.values()
-        for name in moderated
-        if isinstance(value.get(name), str) and value.get(name)
-    }
-    decisions = [run.decisions.get(text_id(item_id, text)) for text in texts]
-    approved = sum(1 for d in decisions if d == APPROVED)
-    rejected = sum(1 for d in decisions if d == REJECTED)
-    return approved, rejected, len(decisions) - approved - rejected
+    return engine.moderation_counts(item_id)
 
 
 def _answers(engine: Engine, item_id: str, form: Form) -> tuple[AnswerRecord, ...]:

@@ -3,7 +3,7 @@
 =========================== ================================================ ==================
 path                        what                                             module
 =========================== ================================================ ==================
-``/``, ``/j``, ``/j/CODE``  join, then the current item                      :mod:`.participant`
+``/``, ``/j``, ``/j/KEY``   join (QR link or typed code), the current item   :mod:`.participant`
 ``/a/ID``, ``/r/ID``        answer, withdraw an answer (POST)                :mod:`.participant`
 ``/events``                 the phone's live channel                         :mod:`.participant`
 ``/w``                      the quick exit                                   :mod:`.participant`
@@ -12,6 +12,8 @@ path                        what                                             mod
 ``/s/NAME``                 CSS and script                                   :mod:`.responses`
 =========================== ================================================ ==================
 
+The projector and the control page have separate secrets: the projector's address is
+on the wall for the room to read, so it opens the projector and nothing else.
 Guards (headers, limits, same-origin) are in :mod:`.security`, live channels in
 :mod:`.streams`, the server's memory in :mod:`.state`.
 """
@@ -53,11 +55,11 @@ ROUTES = [
     web.get("/screen", facilitator_missing),
     web.get("/screen/{secret}", projector.screen),
     web.get("/screen/{secret}/part", projector.screen_fragment),
-    web.get("/screen/{secret}/events", projector.facilitator_events),
+    web.get("/screen/{secret}/events", projector.screen_events),
     web.get("/control", facilitator_missing),
     web.get("/control/{secret}", control.control_page),
     web.get("/control/{secret}/part", control.control_fragment),
-    web.get("/control/{secret}/events", projector.facilitator_events),
+    web.get("/control/{secret}/events", control.control_events),
     web.post("/control/{secret}/{action}", control.act),
 ]
 

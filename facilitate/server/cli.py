@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import ssl
 import sys
 
 from facilitate.cli import CLIError
 from facilitate.i18n import LANGUAGES
+from facilitate.server.tls import TLSError, add_tls_options, context_from_args
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +45,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="also show a QR code for this Wi-Fi network; the password is read from"
         " FACILITATE_WIFI_PASSWORD (or asked for), never from the command line",
     )
+    add_tls_options(p)
     p.set_defaults(func=cmd_serve)
 
 
@@ -75,11 +78,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CLIError("\n".join(str(p) for p in error.problems)) from None
     except OSError as error:
         raise CLIError(f"{args.agenda}: cannot read the agenda ({error.strerror})") from None
+    try:
+        tls = context_from_args(args)
+    except TLSError as error:
+        raise CLIError(str(error)) from None
     wifi = _wifi_payload(args.wifi)
-    return asyncio.run(_serve(agenda, args, wifi))
+    return asyncio.run(_serve(agenda, args, wifi, tls))
 
 
-async def _serve(agenda: object, args: argparse.Namespace, wifi: str | None) -> int:
+async def _serve(
+    agenda: object, args: argparse.Namespace, wifi: str | None, tls: ssl.SSLContext | None
+) -> int:
     import asyncio
     import json
     import signal
@@ -99,6 +108,7 @@ async def _serve(agenda: object, args: argparse.Namespace, wifi: str | None) -> 
                 port=args.port,
                 wifi_payload=wifi,
                 facilitator_language=args.lang,
+                tls=tls,
             )
         except OSError as error:
             engine.close()

@@ -21,6 +21,7 @@ from facilitate.room import PHASE_WORDS, TIMER_WORDS, WARNING_SECONDS, format_co
 from facilitate.server.responses import facilitator_words, page, redirect, render, wants_json
 from facilitate.server.security import BAD_REQUEST, NOT_FOUND, PageError
 from facilitate.server.state import require_facilitator, state_of
+from facilitate.server.streams import stream
 
 
 def control_status(engine: Engine, t: Translator) -> str:
@@ -49,7 +50,7 @@ def control_values(request: web.Request) -> dict[str, Any]:
     run = engine.current_run
     return {
         "base": f"/control/{engine.facilitator_secret}",
-        "screen_path": f"/screen/{engine.facilitator_secret}",
+        "screen_path": f"/screen/{engine.projector_secret}",
         "engine": engine,
         "run": run,
         "has_activity": run.item.activity is not None,
@@ -70,14 +71,19 @@ async def control_page(request: web.Request) -> web.Response:
     values = control_values(request)
     title = t.gettext("{title}: control", title=engine.agenda.title)
     text = render("control.html", t, page_title=title, live_base=values["base"], **values)
-    return page(request, text)
+    return page(request, text, compress=False)
 
 
 async def control_fragment(request: web.Request) -> web.Response:
     require_facilitator(request)
-    return page(
-        request, render("control_part.html", facilitator_words(request), **control_values(request))
-    )
+    text = render("control_part.html", facilitator_words(request), **control_values(request))
+    return page(request, text, compress=False)
+
+
+async def control_events(request: web.Request) -> web.StreamResponse:
+    """The control page's live channel (the projector's, behind the control secret)."""
+    require_facilitator(request)
+    return await stream(request, state_of(request).screen)
 
 
 def control_state(engine: Engine) -> dict[str, Any]:

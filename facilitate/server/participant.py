@@ -3,7 +3,8 @@
 Pages work without JavaScript (forms POST and redirect back; a Refresh link reloads);
 ``p.js`` only swaps in the next item when the live channel says it changed. The page's
 own words are in the participant's language; questions and options are the agenda's.
-The quick exit leads to a dull local page with nothing on it about the workshop.
+The quick exit leads to a dull local page with nothing on it about the workshop, and
+ends the device's cookie there, so neither Back nor the address brings the workshop back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from facilitate.forms import (
     RawForm,
 )
 from facilitate.i18n import N_, Translator
-from facilitate.server.responses import frame_values, page, participant_words, redirect, render
+from facilitate.server.responses import (
+    LANGUAGE_COOKIE,
+    frame_values,
+    page,
+    participant_words,
+    redirect,
+    render,
+)
 from facilitate.server.security import (
     BAD_CODE,
     BAD_FORM,
@@ -33,12 +41,13 @@ from facilitate.server.security import (
     QUESTION_CLOSED,
     ROOM_LOCKED,
     TOO_MANY,
+    TOO_MANY_CODES,
     UNAVAILABLE,
     PageError,
     read_form,
     secret_matches,
 )
-from facilitate.server.state import TOKEN_COOKIE, member_token, state_of
+from facilitate.server.state import TOKEN_COOKIE, cookie_seconds, member_token, state_of
 from facilitate.server.streams import stream
 
 ANSWER_ERRORS = {
@@ -184,36 +193,58 @@ async def index(request: web.Request) -> web.Response:
 
 
 async def join_typed(request: web.Request) -> web.Response:
-    """The join form on the welcome page: the typed code, as if the QR had been scanned."""
+    """The join form on the welcome page: the typed code."""
     digits = "".join(ch for ch in request.query.get("code", "") if ch.isdigit())[:6]
-    return await _join(request, digits)
+    return await _join_typed_code(request, digits)
 
 
 async def join(request: web.Request) -> web.Response:
-    return await _join(request, request.match_info["code"])
+    """``/j/KEY`` from the QR code, or ``/j/CODE`` typed into the address bar."""
+    given = request.match_info["code"]
+    if member_token(request) is not None:
+        return redirect("/")
+    if state_of(request).engine.access.link_matches(given):
+        return _joined(request)
+    return await _join_typed_code(request, given)
 
 
-async def _join(request: web.Request, code: str) -> web.Response:
+async def _join_typed_code(request: web.Request, code: str) -> web.Response:
+    """A typed six-digit code. Wrong codes use up an allowance of their own, so the
+    900,000 codes cannot be tried quickly; while it is used up, typed codes wait (right
+    or wrong alike, or the answer would tell a guesser which was right) and the page
+    says to scan the QR code, whose link is never limited."""
     state = state_of(request)
-    engine = state.engine
     if member_token(request) is not None:
         return redirect("/")
     now = asyncio.get_running_loop().time()
-    # Wrong codes use up a room-wide allowance, so 900,000 codes cannot be tried quickly.
-    if state.join_limit.exhausted("join", now):
-        raise PageError(429, TOO_MANY)
-    if not engine.code_matches(code):
-        state.join_limit.allow("join", now)
+    if state.wrong_codes.exhausted("room", now):
+        raise PageError(429, TOO_MANY_CODES)
+    if not state.engine.code_matches(code):
+        state.wrong_codes.allow("room", now)
         t = participant_words(request)
         text = render("join.html", t, error=t.gettext(BAD_CODE), **frame_values(request))
         return page(request, text, status=404)
+    return _joined(request)
+
+
+def _joined(request: web.Request) -> web.Response:
+    engine = state_of(request).engine
     try:
         token = engine.join()
     except RoomLocked:
         raise PageError(403, ROOM_LOCKED) from None
     response = redirect("/")
-    # No Expires or Max-Age: the token goes when the browser closes.
-    response.set_cookie(TOKEN_COOKIE, token, path="/", httponly=True, samesite="Lax")
+    # An expiry, not a browser-session cookie: phones that restore their tabs keep
+    # those for months. Secure when the page came over TLS.
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        max_age=cookie_seconds(engine),
+        secure=request.secure,
+    )
     return response
 
 
@@ -277,6 +308,20 @@ async def participant_events(request: web.Request) -> web.StreamResponse:
     return await stream(request, state_of(request).participants)
 
 
+QUICK_EXIT_CLEARS = '"cache", "cookies", "storage"'
+"""What ``Clear-Site-Data`` asks the browser to forget (browsers honour it over TLS)."""
+
+
 async def quick_exit(request: web.Request) -> web.Response:
-    """Where the exit button leads: a page that says nothing of where the phone has been."""
-    return page(request, render("quick_exit.html", participant_words(request)))
+    """Where the exit button leads: a page that says nothing of where the phone has been.
+
+    It ends the device's cookie (and the language one), so Back and the address show
+    only the welcome page again, with or without JavaScript; the answers stay counted.
+    """
+    response = page(request, render("quick_exit.html", participant_words(request)))
+    for name in (TOKEN_COOKIE, LANGUAGE_COOKIE):
+        # With the attributes it was set with: a browser keeps a Secure cookie that a
+        # plain one tries to replace.
+        response.del_cookie(name, path="/", httponly=True, samesite="Lax", secure=request.secure)
+    response.headers["Clear-Site-Data"] = QUICK_EXIT_CLEARS
+    return response

@@ -19,7 +19,7 @@ from facilitate.qr import qr_svg
 from facilitate.render.web import render_view
 from facilitate.room import TIMER_WORDS, WARNING_SECONDS, room_view
 from facilitate.server.responses import page, render
-from facilitate.server.state import require_facilitator, state_of
+from facilitate.server.state import require_projector, state_of
 from facilitate.server.streams import stream
 
 
@@ -45,7 +45,8 @@ def screen_values(request: web.Request) -> dict[str, Any]:
     state = state_of(request)
     room = room_view(state.engine)
     t = translator(room.language)
-    join_url = state.join_url(f"{request.scheme}://{request.host}")
+    base = f"{request.scheme}://{request.host}"
+    join_url = state.join_url(base)
     wifi = None
     if state.wifi_payload:
         wifi = {
@@ -59,32 +60,33 @@ def screen_values(request: web.Request) -> dict[str, Any]:
         "timer_words": {name: t.gettext(words) for name, words in TIMER_WORDS.items()},
         "warn_below": WARNING_SECONDS,
         "join_url": join_url,
+        "join_address": state.join_address(base),
         "join_qr": qr_svg(join_url, title=room.labels["join"]),
         "wifi": wifi,
     }
 
 
 async def screen(request: web.Request) -> web.Response:
-    engine = require_facilitator(request)
+    engine = require_projector(request)
     values = screen_values(request)
     t = translator(values["room"].language)
     text = render(
         "screen.html",
         t,
         page_title=engine.agenda.title,
-        live_base=f"/screen/{engine.facilitator_secret}",
+        live_base=f"/screen/{engine.projector_secret}",
         **values,
     )
     return page(request, text)
 
 
 async def screen_fragment(request: web.Request) -> web.Response:
-    require_facilitator(request)
+    require_projector(request)
     values = screen_values(request)
     return page(request, render("screen_part.html", translator(values["room"].language), **values))
 
 
-async def facilitator_events(request: web.Request) -> web.StreamResponse:
-    """The projector's and the control page's live channel: "fetch yourself again"."""
-    require_facilitator(request)
+async def screen_events(request: web.Request) -> web.StreamResponse:
+    """The projector's live channel: "fetch yourself again"."""
+    require_projector(request)
     return await stream(request, state_of(request).screen)

@@ -17,7 +17,7 @@ from aiohttp import web
 from facilitate.i18n import LANGUAGES, Translator, choose_language, translator
 from facilitate.render import html
 from facilitate.server.security import BAD_CODE, NOT_FOUND, NOT_JOINED, SECURITY_HEADERS, PageError
-from facilitate.server.state import member_token, state_of
+from facilitate.server.state import cookie_seconds, member_token, state_of
 
 LANGUAGE_COOKIE = "lang"
 COMPRESS_OVER = 4096
@@ -52,16 +52,32 @@ def facilitator_words(request: web.Request) -> Translator:
     return translator(state_of(request).facilitator_language)
 
 
-def page(request: web.Request, text: str, *, status: int = 200) -> web.Response:
-    """An HTML page, gzipped if big and the browser accepts it."""
-    if len(text) > COMPRESS_OVER and accepts_gzip(request):
+def page(
+    request: web.Request, text: str, *, status: int = 200, compress: bool = True
+) -> web.Response:
+    """An HTML page, gzipped if big and the browser accepts it.
+
+    ``compress=False`` for pages holding a secret next to text participants wrote (the
+    control page): over TLS, the compressed size of such a page would let someone who
+    sends texts and watches the traffic guess the secret (BREACH).
+    """
+    if compress and len(text) > COMPRESS_OVER and accepts_gzip(request):
         response = compressed(gzip_bytes(text.encode()), "text/html", status)
     else:
         response = web.Response(text=text, status=status, content_type="text/html", charset="utf-8")
     chosen = request.query.get("lang") if request.query_string else None
     if chosen in LANGUAGES:
-        # The visible language switch: a cookie that says only which language.
-        response.set_cookie(LANGUAGE_COOKIE, chosen, path="/", httponly=True, samesite="Lax")
+        # The visible language switch: a cookie that says only which language, and
+        # lasts no longer than the device's own.
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            chosen,
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            max_age=cookie_seconds(state_of(request).engine),
+            secure=request.secure,
+        )
     return response
 
 

@@ -2,7 +2,9 @@
 
 ``start_server`` binds the app (the laptop's local-network address and loopback by
 default) with ``AppRunner`` + ``TCPSite``, so the TUI's loop or ``facilitate serve`` can
-host it, and returns a :class:`RunningServer` with the URLs to show.
+host it, and returns a :class:`RunningServer` with the URLs to show. Given a TLS context
+(the facilitator's own certificate, see :mod:`facilitate.server.tls`), every address
+speaks HTTPS and the URLs say so.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import contextlib
 import ipaddress
 import logging
 import socket
+import ssl
 
 from aiohttp import web
 from attrs import define
 
 from facilitate.engine import Engine
 from facilitate.server.app import make_app
+from facilitate.server.security import headers_on_every_response
 from facilitate.server.state import STATE
 
 LOOPBACK = "127.0.0.1"
@@ -86,23 +90,31 @@ class RunningServer:
     """The address phones use (the LAN address, or loopback without a network)."""
     port: int
     note: str = ""
+    tls: bool = False
+    """Whether the server speaks HTTPS (with the facilitator's certificate)."""
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls else "http"
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.address}:{self.port}"
+        return f"{self.scheme}://{self.address}:{self.port}"
 
     @property
     def join_url(self) -> str:
-        """What the QR code shows; follows the join code when it is rotated."""
-        return f"{self.base_url}/j/{self.engine.join_code.replace(' ', '')}"
+        """What the QR code shows: the join link with its key, which nobody can guess and
+        which no flood of wrong codes holds up; follows the join code when it rotates."""
+        return f"{self.base_url}/j/{self.engine.access.link_key}"
 
     @property
     def local_url(self) -> str:
-        return f"http://{LOOPBACK}:{self.port}"
+        return f"{self.scheme}://{LOOPBACK}:{self.port}"
 
     @property
     def screen_url(self) -> str:
-        return f"{self.local_url}/screen/{self.engine.facilitator_secret}"
+        """The projector page: its address opens nothing but the projector."""
+        return f"{self.local_url}/screen/{self.engine.projector_secret}"
 
     @property
     def control_url(self) -> str:
@@ -141,6 +153,7 @@ async def start_server(
     port: int | None = None,
     wifi_payload: str | None = None,
     facilitator_language: str | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> RunningServer:
     """Serve the engine in the running loop.
 
@@ -148,7 +161,8 @@ async def start_server(
     127.0.0.1 (for the facilitator's own browser and simulated phones); with no network
     it listens on loopback only and says so in ``note``. ``port`` 0 picks a free port;
     none means 8000. ``facilitator_language`` is the control page's (default: the
-    system's).
+    system's). ``tls``, a server context from :func:`facilitate.server.tls.tls_context`,
+    makes every address speak HTTPS.
     """
     note = ""
     if host is None:
@@ -168,16 +182,18 @@ async def start_server(
         app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, logger=_server_log
     )
     await runner.setup()
+    headers_on_every_response(runner)
     try:
         chosen = 8000 if port is None else port
-        first = web.TCPSite(runner, hosts[0], chosen)
+        first = web.TCPSite(runner, hosts[0], chosen, ssl_context=tls)
         await first.start()
         bound = runner.addresses[0][1]
         for extra in hosts[1:]:
-            await web.TCPSite(runner, extra, bound).start()
+            await web.TCPSite(runner, extra, bound, ssl_context=tls).start()
     except BaseException:
         await runner.cleanup()
         raise
     address = (lan_address() or LOOPBACK) if hosts[0] == "0.0.0.0" else hosts[0]
-    app[STATE].advertised_url = f"http://{address}:{bound}"
-    return RunningServer(engine, runner, address, bound, note)
+    server = RunningServer(engine, runner, address, bound, note, tls=tls is not None)
+    app[STATE].advertised_url = server.base_url
+    return server

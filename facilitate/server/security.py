@@ -5,12 +5,15 @@ elsewhere, no caching, no referrer). State changes only by POST, from the same o
 participant posts also carry a per-device form token and face a rate limit keyed on the
 device token (never an address). Bodies over :data:`MAX_BODY` are refused before they
 are read. The :func:`guard` middleware turns every refusal, and every unexpected error,
-into a readable page; it never shows a traceback.
+into a readable page; it never shows a traceback. Requests too broken to reach the
+application (aiohttp answers those itself) get the headers through
+:func:`headers_on_every_response`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import logging
 from collections.abc import Callable
@@ -49,6 +52,10 @@ BAD_FORM = N_("This page was out of date, so nothing was saved. Please try again
 CROSS_SITE = N_("This request came from another site and was refused.")
 TOO_LARGE = N_("That was too much to send. Please shorten your answer.")
 TOO_MANY = N_("Too many requests at once. Please wait a moment and try again.")
+TOO_MANY_CODES = N_(
+    "Too many wrong codes were tried here just now. Please scan the QR code on the screen,"
+    " or type the code again in a minute."
+)
 NOT_FOUND = N_("This page does not exist.")
 WRONG_METHOD = N_("This page cannot be used that way.")
 SERVER_ERROR = N_("Something went wrong. Your earlier answers are safe. Please try again.")
@@ -125,11 +132,37 @@ def guard(refuse: Refuse) -> Middleware:
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    _set_headers(response)
+
+
+def _set_headers(response: web.StreamResponse) -> None:
     headers = response.headers
     if "Content-Security-Policy" in headers:  # set whole by responses.redirect()
         return
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
+
+
+class _HeadedRequest(web.Request):
+    """A request whose every response carries the security headers, even one aiohttp
+    makes itself for a request that never reached the application (a malformed request
+    line, headers too long): the application's own hook only runs for routed requests."""
+
+    async def _prepare_hook(self, response: web.StreamResponse) -> None:
+        await super()._prepare_hook(response)
+        _set_headers(response)
+
+
+def headers_on_every_response(runner: web.AppRunner) -> None:
+    """Have the started runner's server make :class:`_HeadedRequest` requests.
+
+    Call after ``runner.setup()`` and before the sites start: each connection takes
+    its request factory when it opens.
+    """
+    server = runner.server
+    if server is None:
+        raise RuntimeError("the runner is not set up yet")
+    server.request_factory = functools.partial(runner.app._make_request, _cls=_HeadedRequest)
 
 
 def secret_matches(given: str, secret: str) -> bool:

@@ -23,6 +23,22 @@ from facilitate.server.streams import Broadcast, sse
 TOKEN_COOKIE = "t"
 SCREEN_THROTTLE = 0.2
 """The projector redraws at most about five times a second however fast answers come."""
+COOKIE_GRACE = 3600
+"""How long past the agenda's projected end a phone's cookies last (overruns, a late
+evaluation); then the phone has to scan the code again."""
+COOKIE_LONGEST = 12 * 3600
+"""However long the agenda: a cookie never lasts longer than this (a training of several
+days resumes its session each morning, and phones join again)."""
+
+
+def cookie_seconds(engine: Engine) -> int:
+    """How long a phone keeps its cookies: until the session's projected end and a grace.
+
+    A cookie without an expiry would last "until the browser closes", which on a phone
+    that restores its tabs can mean for months.
+    """
+    remaining = (engine.projected_end() - engine.clock.wall()).total_seconds()
+    return int(min(COOKIE_LONGEST, max(0.0, remaining) + COOKIE_GRACE))
 
 
 @define
@@ -41,7 +57,10 @@ class ServerState:
     participants: Broadcast = field(factory=Broadcast)
     screen: Broadcast = field(factory=Broadcast)
     answer_limit: RateLimiter = field(factory=lambda: RateLimiter(burst=20, per_second=1.0))
-    join_limit: RateLimiter = field(factory=lambda: RateLimiter(burst=30, per_second=3.0))
+    wrong_codes: RateLimiter = field(factory=lambda: RateLimiter(burst=30, per_second=3.0))
+    """Typed join codes that were wrong, for the whole room: six digits are guessable, so
+    while wrong codes come faster than this, typed codes wait. The join link's key is
+    not limited (it cannot be guessed), so phones that scan always get in."""
     _verified: dict[str, str] = field(factory=dict)
     _screen_pending: bool = False
     _unsubscribe: Callable[[], None] | None = None
@@ -62,8 +81,12 @@ class ServerState:
         return known
 
     def join_url(self, base: str) -> str:
-        code = self.engine.join_code.replace(" ", "")
-        return f"{(self.advertised_url or base).rstrip('/')}/j/{code}"
+        """The join link the QR code carries (with the key, not the typed code)."""
+        return f"{self.join_address(base)}/j/{self.engine.access.link_key}"
+
+    def join_address(self, base: str) -> str:
+        """Where phones go to type the code: the server's address, for reading aloud."""
+        return (self.advertised_url or base).rstrip("/")
 
     # Engine events arrive on the loop thread (the engine is only ever driven from it).
     def on_event(self, event: events.Event) -> None:
@@ -138,8 +161,25 @@ def member_token(request: web.Request) -> str | None:
 
 
 def require_facilitator(request: web.Request) -> Engine:
-    """The engine, for a request that carries the facilitator secret in its path."""
+    """The engine, for a request that carries the control secret in its path."""
     engine = state_of(request).engine
     if not secret_matches(request.match_info.get("secret", ""), engine.facilitator_secret):
         raise PageError(403, FACILITATOR_ONLY)
     return engine
+
+
+def require_projector(request: web.Request) -> Engine:
+    """The engine, for a request that carries the projector secret in its path.
+
+    The control secret is welcome too, but the page is sent to its own address
+    (``/screen/PROJECTOR-SECRET``) first, so the address bar the room reads never shows
+    the secret that drives the workshop.
+    """
+    engine = state_of(request).engine
+    given = request.match_info.get("secret", "")
+    if secret_matches(given, engine.projector_secret):
+        return engine
+    if secret_matches(given, engine.facilitator_secret):
+        own = request.path.replace(f"/screen/{given}", f"/screen/{engine.projector_secret}", 1)
+        raise web.HTTPSeeOther(own)
+    raise PageError(403, FACILITATOR_ONLY)

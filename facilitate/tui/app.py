@@ -130,6 +130,8 @@ class FacilitateApp(App[int]):
         self._stop_simulation = asyncio.Event()
         self._simulation: asyncio.Task[Any] | None = None
         self._unmounted = False
+        self.wiped = False
+        """Set by the panic key once the session is erased (see :meth:`wipe_and_quit`)."""
         self.started = asyncio.Event()
         """Set once the participant server (if any) is up, or has failed to start."""
 
@@ -180,6 +182,36 @@ class FacilitateApp(App[int]):
                 log.exception("the simulation failed")
         if self.server is not None:
             await self.server.stop()
+
+    async def wipe_and_quit(self) -> None:
+        """The panic key, once confirmed: stop taking answers, erase the session, quit.
+
+        The server stops first, so no answer arrives into a session being erased. If
+        erasing fails the app stays up and says why: it must never look wiped when not.
+        """
+        self._stop_simulation.set()
+        server, self.server = self.server, None
+        if server is not None:
+            try:
+                await server.stop()
+            except Exception:
+                log.exception("the participant server did not stop cleanly")
+        try:
+            self.engine.wipe()
+        except Exception as error:
+            log.exception("wiping the session failed")
+            self.notify(
+                self.t.gettext(
+                    "The session could not be wiped: {problem}",
+                    problem=one_line(f"{type(error).__name__}: {error}"),
+                ),
+                severity="error",
+                markup=False,
+                timeout=30,
+            )
+            return
+        self.wiped = True
+        self.exit(0)
 
     def _simulation_ended(self, task: asyncio.Task[Any]) -> None:
         if not task.cancelled() and task.exception() is not None:

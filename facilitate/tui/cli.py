@@ -13,9 +13,11 @@ from facilitate.cli import CLIError
 from facilitate.i18n import LANGUAGES, N_, primary_language
 
 if TYPE_CHECKING:
+    import ssl
+
     from facilitate.tui.app import FacilitateApp
 
-DEMO_AGENDA = Path(__file__).resolve().parent.parent.parent / "agendas" / "demo.toml"
+DEMO_AGENDA = Path(__file__).resolve().parent.parent / "agendas" / "demo.toml"
 MAX_SIMULATED = 5000
 DEMO_HOST = "127.0.0.1"
 """The demo serves this computer only, so trying it exposes nothing to the network."""
@@ -61,6 +63,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _server_options(
     p: argparse.ArgumentParser, default_host: str | None = None, default_port: int | None = None
 ) -> None:
+    from facilitate.server.tls import add_tls_options  # small, and only when parsing
+
     p.add_argument(
         "--lang",
         metavar="LANG",
@@ -89,6 +93,7 @@ def _server_options(
         )
         + ")",
     )
+    add_tls_options(p)
 
 
 def console_language(tag: str) -> str:
@@ -115,6 +120,17 @@ def _check_simulate(count: int) -> None:
         raise CLIError(f"--simulate expects 0 to {MAX_SIMULATED} participants")
 
 
+def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
+    """``--tls-cert``/``--tls-key``, loaded before a session is opened or the terminal
+    taken over, so a wrong file is one line and leaves nothing behind."""
+    from facilitate.server.tls import TLSError, context_from_args
+
+    try:
+        return context_from_args(args)
+    except TLSError as error:
+        raise CLIError(str(error)) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from facilitate.engine import Engine
     from facilitate.store import Store
@@ -126,14 +142,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             " session's real ones"
         )
     agenda = _load(args.agenda)
+    tls = _tls(args)
     engine = Engine.new(agenda, Store.create(ephemeral=args.ephemeral))
-    return _run(engine, args, simulate=args.simulate, seed=args.seed)
+    return _run(engine, args, simulate=args.simulate, seed=args.seed, tls=tls)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from facilitate.engine import Engine
     from facilitate.store import SessionNotFound, Store, latest_session
 
+    tls = _tls(args)
     try:
         session_id = args.id or latest_session()
         store = Store.open(session_id)
@@ -144,7 +162,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     except Exception as error:
         store.close()
         raise CLIError(f"session {session_id} cannot be resumed: {error}") from None
-    return _run(engine, args)
+    return _run(engine, args, tls=tls)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -154,9 +172,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _check_simulate(args.simulate)
     if not DEMO_AGENDA.exists():
         raise CLIError(f"the demo agenda is missing: {DEMO_AGENDA}")
+    tls = _tls(args)
     engine = Engine.new(_load(str(DEMO_AGENDA)), Store.create(ephemeral=True))
     note = DEMO_NOTE if args.host == DEMO_HOST else ""
-    return _run(engine, args, simulate=args.simulate, seed=args.seed, note=note)
+    return _run(engine, args, simulate=args.simulate, seed=args.seed, note=note, tls=tls)
 
 
 def served_app(
@@ -168,6 +187,7 @@ def served_app(
     simulate: int = 0,
     seed: int | None = None,
     note: str = "",
+    tls: ssl.SSLContext | None = None,
 ) -> FacilitateApp:
     """The app with the participant server (and simulated phones), as the commands run it.
 
@@ -182,7 +202,7 @@ def served_app(
 
     async def start(engine: Any) -> Any:
         running = await asyncio.to_thread(importlib.import_module, "facilitate.server.running")
-        return await running.start_server(engine, host=host, port=port)
+        return await running.start_server(engine, host=host, port=port, tls=tls)
 
     simulation = None
     if simulate:
@@ -211,6 +231,7 @@ def _run(
     simulate: int = 0,
     seed: int | None = None,
     note: str = "",
+    tls: ssl.SSLContext | None = None,
 ) -> int:
     try:
         app = served_app(
@@ -221,6 +242,7 @@ def _run(
             simulate=simulate,
             seed=seed,
             note=note,
+            tls=tls,
         )
     except ImportError as error:
         engine.close()
@@ -231,6 +253,8 @@ def _run(
         engine.close()
     if app.startup_error:
         raise CLIError(f"{app.startup_error}; choose another port with --port")
+    if app.wiped:  # the panic key: leave quietly, naming nothing
+        return 0
     if engine.store.ephemeral:
         print("facilitate: session ended (it was kept in memory only).")
     else:

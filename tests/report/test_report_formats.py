@@ -95,7 +95,8 @@ def test_no_pseudonym_secret_or_token_in_any_format(rehearsed, sessions, plugins
     report = load_report(rehearsed.session_id, directory=sessions, plugins=plugins)
     for fmt in FORMATS:
         text = render(report, fmt)
-        for secret in (meta["secret"], meta["facilitator_secret"], meta["join_code"]):
+        secrets = ("secret", "facilitator_secret", "projector_secret", "join_code")
+        for secret in (meta[name] for name in secrets):
             assert secret not in text
         assert not any(p in text for p in pseudonyms), fmt
 

@@ -235,7 +235,7 @@ def test_timing_chart_shows_items_not_run_in_the_report_language() -> None:
 
 def test_markdown_escapes_participant_text() -> None:
     assert md("[click](http://x) *a* _b_ `c` <b> | # 1. x") == (
-        "\\[click\\](http://x) \\*a\\* \\_b\\_ \\`c\\` \\<b\\> \\| # 1. x"
+        "\\[click\\](http\\[:\\]//x) \\*a\\* \\_b\\_ \\`c\\` \\<b\\> \\| # 1. x"
     )
     assert md("# heading") == "\\# heading"
     assert md("- item") == "\\- item"

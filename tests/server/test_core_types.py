@@ -14,7 +14,7 @@ from facilitate.engine import Engine
 from facilitate.random_answers import as_pairs, form_answer
 from facilitate.server import make_app
 
-AGENDAS = Path(__file__).resolve().parents[2] / "agendas"
+AGENDAS = Path(__file__).resolve().parents[2] / "facilitate" / "agendas"
 
 
 async def test_every_core_type_can_be_answered_and_changed(aiohttp_client: Any) -> None:

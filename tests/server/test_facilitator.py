@@ -17,7 +17,8 @@ from facilitate.server.security import FACILITATOR_ONLY, NOT_FOUND, WRONG_METHOD
 
 
 def base(engine: Engine, page: str = "control") -> str:
-    return f"/{page}/{engine.facilitator_secret}"
+    secret = engine.projector_secret if page == "screen" else engine.facilitator_secret
+    return f"/{page}/{secret}"
 
 
 JSON = {"Accept": "application/json"}
@@ -224,7 +225,9 @@ async def test_projector_shows_title_timer_code_and_qr(client: Any, engine: Engi
     page = await (await client.get(base(engine, "screen"))).text()
     assert "Pick one" in page and 'id="timer"' in page and "05:00" in page
     assert engine.join_code in page and "<svg" in page
-    assert f"/j/{engine.join_code.replace(' ', '')}" in page
+    # The address to type the code at, beside the QR code (which carries the join link).
+    assert '<p class="url" dir="ltr">http://127.0.0.1:' in page
+    assert engine.access.link_key not in page and engine.facilitator_secret not in page
 
 
 async def test_projector_respects_the_threshold_and_reveal(

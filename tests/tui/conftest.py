@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -159,3 +161,17 @@ def engine(clock: ManualClock) -> Engine:
 @pytest.fixture
 def sessions(facilitate_home: Path) -> Path:
     return facilitate_home / "sessions"
+
+
+async def redrawn(pilot: Any) -> None:
+    """Wait until the app has drawn what the engine now holds, however busy the machine.
+
+    The app redraws at most ten times a second (coalesced), so a fixed pause can end
+    before the next redraw on a loaded machine; this waits for the redraw itself.
+    """
+    app = pilot.app
+    app.mark_dirty()
+    deadline = time.monotonic() + 5
+    while app._dirty and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+    await pilot.pause()

@@ -84,7 +84,7 @@ def test_run_simulates_phones_only_in_an_ephemeral_session(
 
     monkeypatch.setattr(commands, "_run", fake_run)
     assert main(["run", agenda, "--ephemeral", "--simulate", "4", "--port", "0"]) == 0
-    assert ran == {"simulate": 4, "seed": None, "ephemeral": True}
+    assert ran == {"simulate": 4, "seed": None, "ephemeral": True, "tls": None}
 
 
 async def test_the_wifi_code_reaches_the_real_web_projector() -> None:

@@ -14,7 +14,7 @@ from facilitate.i18n import translator
 from facilitate.tui.cli import DEMO_AGENDA, served_app
 from facilitate.tui.screens import ConsoleScreen, HelpScreen, QuitScreen
 
-from .conftest import JOIN_CODE, JOIN_URL, answer, make_app, make_engine
+from .conftest import JOIN_CODE, JOIN_URL, answer, make_app, make_engine, redrawn
 
 SIZE = (160, 50)
 
@@ -63,7 +63,7 @@ async def test_the_console_speaks_the_facilitators_language() -> None:
         await pilot.press("n", "o")
         await answer(engine, "choice", 4)
         await pilot.press("r")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         text = screen_text(app)
         assert t.gettext("The room sees the results.") != "The room sees the results."
@@ -97,15 +97,15 @@ async def test_a_spanish_console_reads_no_english() -> None:
     app = make_app(engine, language="es")
     seen = []
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(screen_text(app))
         await pilot.press("n", "o")
         await answer(engine, "pick", 2)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(screen_text(app))
         await answer(engine, "pick", 2, seed=8)
         await pilot.press("r", "l")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(screen_text(app))
         await pilot.press("question_mark")
         seen.append(screen_text(app))

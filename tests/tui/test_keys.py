@@ -20,7 +20,7 @@ from facilitate.tui.screens import (
 )
 from facilitate.tui.widgets import BigTimer, QRCode
 
-from .conftest import answer, available_kinds, make_app, make_engine
+from .conftest import answer, available_kinds, make_app, make_engine, redrawn
 
 SIZE = (120, 40)
 
@@ -40,7 +40,7 @@ async def test_space_starts_and_pauses_the_timer(engine: Engine, clock: ManualCl
         await pilot.press("space")
         assert engine.current_run.timer.running
         clock.advance(65)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "08:55" in app.query_one(BigTimer).query_one("Digits").value
         await pilot.press("space")
         assert not engine.current_run.timer.running
@@ -53,7 +53,7 @@ async def test_n_and_p_move_through_the_agenda(engine: Engine) -> None:
         assert engine.index == 2
         await pilot.press("p")
         assert engine.index == 1
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "Pick one" in screen_text(app)
         await pilot.press("p", "p")
         assert engine.index == 0
@@ -80,11 +80,11 @@ async def test_timer_turns_amber_then_red_and_says_so(engine: Engine, clock: Man
         timer = app.query_one(BigTimer)
         await pilot.press("space")
         clock.advance(9 * 60)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert timer.has_class("-warning")
         assert "last minutes" in screen_text(app)
         clock.advance(90)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert timer.has_class("-over")
         assert "OVER TIME" in screen_text(app)
 
@@ -96,13 +96,13 @@ async def test_o_opens_and_closes_answering_and_r_reveals(engine: Engine) -> Non
         assert engine.current_run.phase == "waiting"
         await pilot.press("n", "o")
         assert engine.current_run.phase == OPEN
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "press o to open" not in screen_text(app)
         await answer(engine, "choice", 2)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "2 answers · results hidden until 3" in screen_text(app)
         await answer(engine, "choice", 2, seed=8)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "Passwords" in screen_text(app)
         await pilot.press("r")
         assert engine.current_run.revealed
@@ -117,7 +117,7 @@ async def test_l_locks_and_c_rotates_the_code(engine: Engine) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         assert engine.locked
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "room LOCKED" in screen_text(app)
         await pilot.press("l")
         assert not engine.locked
@@ -132,7 +132,7 @@ async def test_tab_and_s_switch_between_console_and_projector(engine: Engine) ->
         assert isinstance(app.screen, ConsoleScreen)
         await pilot.press("tab")
         assert isinstance(app.screen, ProjectorScreen)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert app.screen.query_one("#join-qr", QRCode).data == app.join_url
         assert "join code 123 456" in screen_text(app)
         await pilot.press("space")  # workshop keys work on the projector too
@@ -161,7 +161,7 @@ async def test_m_moderates_free_text(engine: Engine) -> None:
     for words in ("Trusted friends", "Backups", "Trusted friends", "Names of people"):
         await engine.submit(engine.join(), "text", {engine.form("text").fields[0].name: [words]})
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "To moderate (3)" in screen_text(app)
         await pilot.press("m")
         assert isinstance(app.screen, ModerationScreen)
@@ -186,7 +186,7 @@ async def test_w_shows_a_wifi_code_on_the_projector(engine: Engine) -> None:
         assert app.wifi is not None
         assert app.wifi.payload == "WIFI:T:WPA;S:Room 4;P:s3cret\\;pass;;"
         await pilot.press("tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         wifi = app.screen.query_one("#wifi-qr", QRCode)
         assert wifi.display and wifi.data == app.wifi.payload
         assert "Wi-Fi: Room 4" in screen_text(app)
@@ -253,7 +253,7 @@ async def test_a_server_without_wifi_or_failing_at_it_leaves_the_console_running
             await pilot.press("w", *"Room 4", "enter", "enter")
             assert app.wifi is not None and app.is_running
             await pilot.press("tab")
-            await pilot.pause(0.15)
+            await redrawn(pilot)
             assert app.screen.query_one("#wifi-qr", QRCode).display
 
 
@@ -300,7 +300,7 @@ async def test_quit_then_resume_shows_the_same_item_and_timer(clock: ManualClock
     assert abs(resumed.current_run.timer.remaining - remaining) < 1
     app = make_app(resumed)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "Pick some" in screen_text(app)
         assert app.query_one(BigTimer).query_one("Digits").value == "04:20"
     resumed.close()
@@ -370,7 +370,7 @@ async def test_a_refused_command_says_why_in_the_facilitators_words(engine: Engi
     app = make_app(engine)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("o", "r")  # a talk: nothing to open, nothing to reveal
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert "This item has no activity to answer." in text
         assert "This item has no results to show." in text
@@ -388,7 +388,7 @@ async def test_r_on_an_item_kept_off_the_projector_does_not_say_the_room_sees_it
         await pilot.press("n", "o")
         await answer(engine, "choice", 4)
         await pilot.press("r")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert engine.current_run.revealed
         assert "the room sees the results" not in text.lower()
@@ -397,7 +397,7 @@ async def test_r_on_an_item_kept_off_the_projector_does_not_say_the_room_sees_it
         assert "The results of this item stay private." in preview(app)
         assert "Passwords" in text
         await pilot.press("tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert "The results of this item stay private." in text
         assert "Passwords" not in text
@@ -408,15 +408,15 @@ async def test_the_hint_and_preview_follow_the_room_model_below_k(engine: Engine
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "o")
         await answer(engine, "choice", 2)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert "results stay hidden until 3 answers" in screen_text(app)
         await pilot.press("r")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert "revealed: the room sees the results from 3 answers on" in text
         assert "Results appear once 3 people have answered." in preview(app)
         await answer(engine, "choice", 1, seed=9)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert "the room sees the results (r hides them)" in text
         assert "results shown" in preview(app)
@@ -436,7 +436,7 @@ async def test_a_failed_plugin_shows_its_error_and_n_skips_it(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "o")
         await answer(engine, "choice", 3)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = screen_text(app)
         assert "plugin failed" in text
         assert "RuntimeError: boom" in text
@@ -450,7 +450,7 @@ async def test_redraws_are_coalesced_however_fast_answers_arrive(engine: Engine)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "o")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         before = app.redraws
         events: list[object] = []
         engine.subscribe(events.append)
@@ -468,7 +468,7 @@ async def test_where_two_codes_cannot_fit_the_join_code_wins(engine: Engine) -> 
     app = make_app(engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("w", *"Home", "enter", *"secret", "enter", "tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         join = app.screen.query_one("#join-qr", QRCode)
         assert join.display and join.code_size(*join.size)
         assert not app.screen.query_one("#wifi-qr", QRCode).display
@@ -476,5 +476,56 @@ async def test_where_two_codes_cannot_fit_the_join_code_wins(engine: Engine) -> 
         assert "Wi-Fi: Home" in text and "make the window larger" not in text
         assert app.join_url in text  # the address on one line, whole
         await pilot.press("l")  # the room is locked: the Wi-Fi code takes the place
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert app.screen.query_one("#wifi-qr", QRCode).display
+
+
+async def test_the_panic_key_asks_first_and_a_stray_key_keeps_the_session(
+    clock: ManualClock,
+) -> None:
+    from facilitate.tui.screens import WipeScreen
+
+    store = Store.create()
+    engine = make_engine(clock, store)
+    assert store.path is not None
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, WipeScreen)
+        assert "Wipe this session and quit?" in screen_text(app)
+        await pilot.press("y", "enter", "n")  # habits from the quit dialog do not wipe
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("exclamation_mark", "escape")
+        assert isinstance(app.screen, ConsoleScreen)
+        assert app.is_running and not app.wiped
+    assert store.path.exists()
+    engine.close()
+
+
+async def test_the_panic_key_stops_the_server_wipes_the_session_and_quits(
+    clock: ManualClock,
+) -> None:
+    store = Store.create()
+    engine = make_engine(clock, store)
+    assert store.path is not None
+    folder = store.path.parent
+
+    class Server(FakeServer):
+        files_when_stopped: list[str] | None = None
+
+        async def stop(self) -> None:  # answers stop before anything is erased
+            self.files_when_stopped = sorted(p.name for p in folder.iterdir())
+
+    server = Server()
+    app = served(engine, server)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.started.wait()
+        await pilot.press("n", "o")
+        await answer(engine, "choice", 4)
+        await pilot.press("exclamation_mark", "w")
+        await pilot.pause(0.3)
+    assert app.wiped and app.return_code == 0
+    assert server.files_when_stopped and f"{store.id}.sqlite" in server.files_when_stopped
+    assert list(folder.iterdir()) == []
+    engine.close()  # what `facilitate run` does after the app: nothing is written
+    assert list(folder.iterdir()) == []

@@ -18,7 +18,7 @@ from facilitate.i18n import translator
 from facilitate.tui.screens import ConsoleScreen, ProjectorScreen
 from facilitate.tui.widgets import BigTimer
 
-from .conftest import JOIN_CODE, JOIN_URL, answer, approve_all, make_app
+from .conftest import JOIN_CODE, JOIN_URL, answer, approve_all, make_app, redrawn
 
 SIZE = (160, 60)
 
@@ -147,20 +147,20 @@ async def test_projector_follows_the_agenda_language(language: str) -> None:
     seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert isinstance(app.screen, ProjectorScreen)
         seen.append(projector_text(app))
         assert f"{room.gettext('join code')} 123 456" in seen[-1]
 
         await pilot.press("o", "space")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(projector_text(app))
         assert room.gettext("Answer now on your phone") in seen[-1]
 
         await answer(engine, "pick", 1)
         await pilot.press("r")
         clock.advance(4 * 60)
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(projector_text(app))
         too_few = room.ngettext(
             "Results appear once {count} person has answered.",
@@ -173,7 +173,7 @@ async def test_projector_follows_the_agenda_language(language: str) -> None:
         await pilot.press("r", "o")
         clock.advance(2 * 60)
         await pilot.press("space")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(projector_text(app))
         assert room.gettext("Answering is closed") in seen[-1]
         assert room.gettext("OVER TIME") in seen[-1]
@@ -182,13 +182,13 @@ async def test_projector_follows_the_agenda_language(language: str) -> None:
         await pilot.press("o")
         await answer(engine, "pick", 3, seed=9)
         await pilot.press("r", "l")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         seen.append(projector_text(app))
         assert room.gettext("The room is closed to new phones") in seen[-1]
         assert "Contraseñas" in seen[-1] and room.percent(1, 4) in seen[-1]
 
         await pilot.press("tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert "room LOCKED" in screen_text(app)  # the facilitator's console: English here
 
@@ -220,7 +220,7 @@ async def test_revealed_results_of_every_core_type_reach_the_room_in_its_languag
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab")
         for item in engine.agenda.items:
-            await pilot.pause(0.15)
+            await redrawn(pilot)
             seen[item.id] = projector_text(app)
             await pilot.press("n")
     for item_id, text in seen.items():
@@ -237,7 +237,7 @@ async def test_notifications_while_the_projector_is_up_wait_for_the_console(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("c")  # said on the console, still showing when the projector goes up
         await pilot.press("tab")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         await pilot.press("o")
         await answer(engine, "pick", 3)
         await pilot.press("r", "l", "c", "n", "p")
@@ -266,6 +266,6 @@ async def test_an_unknown_language_falls_back_to_english() -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab", "o")
-        await pilot.pause(0.15)
+        await redrawn(pilot)
         text = projector_text(app)
         assert "Answer now on your phone" in text and "join code 123 456" in text

@@ -1,5 +1,6 @@
 (function(){var m=document.getElementById('main'),x=document.getElementById('exit');
 if(x)x.addEventListener('click',function(e){e.preventDefault();location.replace(x.href)});
+window.addEventListener('pageshow',function(e){if(e.persisted)location.reload()});
 if(!m||!m.getAttribute('data-item')||!window.EventSource)return;
 var busy=0,again=0;
 function load(){if(busy){again=1;return}busy=1;var r=new XMLHttpRequest();r.open('GET','/?part=1');

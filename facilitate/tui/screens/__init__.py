@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from facilitate.tui.screens.projector import ProjectorScreen
     from facilitate.tui.screens.quit import QuitScreen
     from facilitate.tui.screens.wifi import WifiScreen
+    from facilitate.tui.screens.wipe import WipeScreen
 
 __all__ = [
     "ConsoleScreen",
@@ -23,6 +24,7 @@ __all__ = [
     "ProjectorScreen",
     "QuitScreen",
     "WifiScreen",
+    "WipeScreen",
 ]
 
 _HOMES = {
@@ -32,6 +34,7 @@ _HOMES = {
     "ProjectorScreen": "projector",
     "QuitScreen": "quit",
     "WifiScreen": "wifi",
+    "WipeScreen": "wipe",
 }
 
 

@@ -43,6 +43,8 @@ WORKSHOP_BINDINGS: list[BindingType] = [
     Binding("l", "perform('toggle_lock')", N_("lock")),
     Binding("w", "wifi", N_("Wi-Fi")),
     Binding("c", "perform('rotate')", N_("new code"), show=False),
+    # The panic key: asks first, then erases the session, stops the server and quits.
+    Binding("exclamation_mark", "wipe_session", N_("wipe and quit"), key_display="!", show=False),
 ]
 
 
@@ -135,6 +137,15 @@ class WorkshopScreen(Facilitated, Screen[None]):
                 self.workshop.exit(0)
 
         self.app.push_screen(QuitScreen(self.workshop.resume_hint), decided)
+
+    def action_wipe_session(self) -> None:
+        from facilitate.tui.screens.wipe import WipeScreen
+
+        def decided(wipe: bool | None) -> None:
+            if wipe:
+                self.app.run_worker(self.workshop.wipe_and_quit(), exclusive=True)
+
+        self.app.push_screen(WipeScreen(ephemeral=self.workshop.engine.store.ephemeral), decided)
 
 
 class Dialog(Facilitated, ModalScreen[Result]):

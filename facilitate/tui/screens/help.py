@@ -26,6 +26,7 @@ KEYS = (
     ("tab / s", N_("switch between console and projector")),
     ("?", N_("this help")),
     ("q", N_("quit; the session is kept and can be resumed")),
+    ("!", N_("wipe the session for good and quit (asks first)")),
 )
 
 

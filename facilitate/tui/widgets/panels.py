@@ -33,7 +33,9 @@ from facilitate.room import (
     RoomView,
     Withheld,
     format_code,
+    held_back,
     item_disclosure,
+    moderation_preview,
     shown_view,
 )
 
@@ -297,7 +299,16 @@ def console_result(engine: Engine, t: Translator) -> RenderableType:
     run = engine.current_run
     view, withheld = shown_view(engine, run.item.id, Audience.CONSOLE)
     if view is not None:
-        return render_view(view, t)
+        waiting = held_back(engine, run.item.id)
+        if not waiting:
+            return render_view(view, t)
+        steps = t.ngettext(
+            "{count} newer answer waits for the next step ({k} at a time)",
+            "{count} newer answers wait for the next step ({k} at a time)",
+            waiting,
+            k=engine.k_for(run.item.id),
+        )
+        return Group(render_view(view, t), Text(steps, style="italic dim"))
     if withheld is Withheld.FAILED:
         return _error(run.error or "", t)
     if withheld is Withheld.TOO_FEW:
@@ -324,20 +335,36 @@ def _error(message: str, t: Translator) -> RenderableType:
 
 
 def moderation_queue(engine: Engine, t: Translator, limit: int = 8) -> RenderableType:
-    """Free text waiting for the facilitator, most frequent first (a preview; m to act)."""
-    pending = engine.all_pending()
-    if not pending:
+    """Free text waiting for the facilitator, most frequent first (a preview; m to act).
+
+    Consoles end up on projectors, so the text of an item with fewer than ``k`` answers
+    is not shown here, only counted (the room model decides which).
+    """
+    pending, hidden = moderation_preview(engine)
+    if not pending and not hidden:
         return Text("")
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for _, text in pending[:limit]:
         table.add_row(Text(f"×{t.number(text.count)}", style=ORANGE), line(text.text))
-    heading = t.ngettext("To moderate ({count}) · m", "To moderate ({count}) · m", len(pending))
+    total = len(pending) + hidden
+    heading = t.ngettext("To moderate ({count}) · m", "To moderate ({count}) · m", total)
     parts: list[Any] = [Text(heading, style=f"bold {ORANGE}"), table]
     more = len(pending) - limit
     if more > 0:
         parts.append(Text(t.ngettext("… and {count} more", "… and {count} more", more), "italic"))
+    if hidden:
+        parts.append(
+            Text(
+                t.ngettext(
+                    "{count} text not shown here until its item has enough answers",
+                    "{count} texts not shown here until their items have enough answers",
+                    hidden,
+                ),
+                "italic",
+            )
+        )
     return Group(*parts)
 
 

@@ -1,8 +1,9 @@
 """Tests for facilitate-fist-to-five.
 
 They use facilitate's rehearsal harness, so no phone and no terminal are needed. Run
-``pytest`` in this folder. The ``workshop`` and ``facilitate_plugins`` fixtures come from
-facilitate's pytest plugin, which pytest loads by itself once facilitate is installed.
+``pytest`` in this folder. The ``facilitate_workshop`` and ``facilitate_plugins`` fixtures
+come from facilitate's pytest plugin, which pytest loads by itself once facilitate is
+installed.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ discuss_below = 3
 
 
 @pytest.fixture
-def rehearsal(workshop, facilitate_plugins) -> Rehearsal:
+def rehearsal(facilitate_workshop, facilitate_plugins) -> Rehearsal:
     facilitate_plugins.register(facilitate_fist_to_five)
-    return workshop(AGENDA, seed=7)
+    return facilitate_workshop(AGENDA, seed=7)
 
 
 def test_a_simulated_room_is_tallied(rehearsal: Rehearsal) -> None:
@@ -176,10 +177,12 @@ def test_installed_through_the_entry_point() -> None:
     assert "fist-to-five-example" in plugins.templates
 
 
-def test_a_spanish_room_reads_the_plugin_in_spanish(workshop, facilitate_plugins) -> None:
+def test_a_spanish_room_reads_the_plugin_in_spanish(
+    facilitate_workshop, facilitate_plugins
+) -> None:
     facilitate_plugins.register(facilitate_fist_to_five)
     spanish = AGENDA.replace('title = "Deciding together"', 'title = "Decidir"\nlanguage = "es"')
-    rehearsal = workshop(spanish, seed=7)
+    rehearsal = facilitate_workshop(spanish, seed=7)
     for participant, fingers in enumerate([3, 4, 5]):
         rehearsal.answer({"fingers": str(fingers)}, participant=participant)
     text = rehearsal.text()
