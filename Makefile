@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench messages clean
+.PHONY: demo test lint bench torture messages clean
 
 # facilitate (editable) with the `dev` dependency group: the tools for working on it, which
 # are not published as an extra (pip 25.1 or newer reads dependency groups). The example
@@ -32,6 +32,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The fault harness (minutes, not part of `make test`): kill -9 under load, confirmed
+# actions killed, a full disk (needs root for its small filesystem, else skipped),
+# idle and half-sent connections at a low open-file limit, malformed requests and
+# random forms. Prints a table; exits non-zero on any violation or 5xx.
+torture: $(STAMP)
+	$(BIN)/python -m torture $(TORTURE_ARGS)
 
 # Extract every message from the code into the gettext catalogs (.pot, and each .po).
 CATALOGS := $(BIN)/python -m facilitate.i18n.catalogs

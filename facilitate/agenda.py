@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,35 @@ def _unknown_key(key: str, known: tuple[str, ...]) -> str:
     return f"unknown key; {hint}"
 
 
-def slugify(text: str) -> str:
+# Letters that do not come apart into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ð": "d", "ł": "l", "þ": "th", "ı": "i"}
+)
+
+
+SLUG_LENGTH = 40
+
+
+def slugify(text: str, number: int = 0) -> str:
+    """An item id from its title, letters kept: "¿Cómo llegas hoy?" -> "como-llegas-hoy".
+
+    Accents come off (NFKD, marks dropped) rather than taking their letter with them.
+    A title with no Latin letters or digits (Arabic, say) gets ``item-NUMBER``. Stored
+    sessions keep the ids they were started with: their agendas carry explicit ids.
+    """
+    plain = unicodedata.normalize("NFKD", text.lower().translate(_LETTERS))
+    plain = "".join(char for char in plain if not unicodedata.combining(char))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if len(slug) > SLUG_LENGTH:  # cut between words, not inside one
+        cut = slug[: SLUG_LENGTH + 1]
+        slug = cut[: cut.rfind("-")] if cut.rfind("-") > SLUG_LENGTH // 2 else cut[:SLUG_LENGTH]
+    slug = slug.strip("-")
+    return slug or (f"item-{number}" if number else "item")
+
+
+def legacy_slug(text: str) -> str:
+    """The id facilitate 0.2 made from a title (accented letters dropped, "c-mo-llegas"),
+    to point an old ``from =`` at the id the item has now."""
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return slug[:40].strip("-") or "item"
 
@@ -178,7 +207,7 @@ def agenda_from_data(data: Mapping[str, Any], file: str, plugins: Plugins | None
                 item_problem("k", str(error))
         item_id = raw.get("id")
         if item_id is None:
-            item_id = base = slugify(item_title)
+            item_id = base = slugify(item_title, number)
             suffix = 2
             while item_id in seen_ids:
                 item_id = f"{base}-{suffix}"
@@ -219,11 +248,21 @@ def _check_references(
         wanted = " or ".join(repr(kind) for kind in ref.kinds) or "any activity"
         if ref.item_id not in earlier:
             where = "a later" if ref.item_id in ids else "no"
+            renamed = [
+                item_id
+                for item_id, item in earlier.items()
+                if item is not None and legacy_slug(item.title) == ref.item_id
+            ]
+            hint = (
+                f" (item ids keep their letters now: that item's id is {renamed[0]!r})"
+                if renamed
+                else ""
+            )
             found.append(
                 (
                     f"activity.{ref.key}",
                     f"{ref.item_id!r} names {where} item; expected the id of an earlier item"
-                    f" of type {wanted}",
+                    f" of type {wanted}{hint}",
                 )
             )
             continue

@@ -9,6 +9,7 @@ Errors are printed as one readable line each (exit code 1), never as a traceback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,8 +24,71 @@ class CLIError(Exception):
     """A user-facing error: printed as it is, exit code 1."""
 
 
+def storage_problem(error: BaseException, what: str) -> CLIError:
+    """One line for a session that cannot be written or read: what was being done, what
+    is wrong in a few words, and what SQLite or the system said."""
+    from facilitate.faults import FAULT_WORDS, StorageError
+
+    found = StorageError.of(error)
+    return CLIError(f"{what}: {FAULT_WORDS[found.kind]} ({found.cause})")
+
+
 def _err(message: str) -> None:
     print(f"facilitate: {message}", file=sys.stderr)
+
+
+# -- sessions, opened for a command ------------------------------------------------
+
+
+def new_engine(agenda: Any, *, ephemeral: bool = False) -> Any:
+    """A new session of ``agenda``: one line and exit 1 if it cannot be saved here."""
+    from facilitate.engine import Engine
+    from facilitate.faults import StorageError
+    from facilitate.store import Store, sessions_dir
+
+    try:
+        store = Store.create(ephemeral=ephemeral)
+    except (StorageError, OSError) as error:
+        raise storage_problem(error, f"cannot start a session in {sessions_dir()}") from None
+    return Engine.new(agenda, store)
+
+
+def resume_engine(session_id: str | None) -> Any:
+    """A stored session (the latest complete one if ``session_id`` is None or "latest"),
+    ready to go on: one line and exit 1 if it is missing, in use, damaged, or cannot be
+    written where it is."""
+    import sqlite3
+
+    from facilitate.agenda import AgendaError
+    from facilitate.engine import DamagedSession, Engine
+    from facilitate.faults import StorageError
+    from facilitate.store import SessionNotFound, Store, latest_session
+
+    try:
+        if session_id in (None, "latest"):
+            session_id = latest_session()
+        store = Store.open(session_id)
+    except SessionNotFound as error:  # SessionInUse too: it says how to stop it
+        raise CLIError(f"{error}; list sessions with: facilitate sessions") from None
+    except (StorageError, OSError) as error:
+        raise storage_problem(error, f"cannot resume session {session_id}") from None
+    try:
+        return Engine.resume(store)
+    except (StorageError, sqlite3.Error) as error:
+        problem = storage_problem(error, f"cannot resume session {session_id}")
+    except AgendaError as error:
+        first = error.problems[0].message if error.problems else str(error)
+        problem = CLIError(f"session {session_id} cannot be resumed: {first}")
+    except DamagedSession as error:  # a log that does not fit the agenda
+        problem = CLIError(f"session {session_id} cannot be resumed: {error}")
+    except Exception as error:  # a record or value SQLite could read but is not whole
+        problem = CLIError(
+            f"session {session_id} cannot be resumed: the session file is damaged"
+            f" ({type(error).__name__}: {error})"
+        )
+    with contextlib.suppress(Exception):  # if it cannot be saved either, the line says why
+        store.close()
+    raise problem
 
 
 # -- agendas -------------------------------------------------------------------
@@ -50,6 +114,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{file}: ok: {agenda.title!r}, {len(agenda.items)} items ({activities} with an"
             f" activity), {format_duration(agenda.planned_seconds)} planned"
         )
+        # Each item's id, for `from = "..."` and for the console's goto.
+        rows = [
+            (str(n), item.id, item.kind or "-", format_duration(item.duration), item.title)
+            for n, item in enumerate(agenda.items, start=1)
+        ]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        header = ("#", "id", "type", "time")
+        widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+        for row in [(*header, "title"), *rows]:
+            number, item_id, kind, duration, title = row
+            print(
+                f"  {number:>{widths[0]}}  {item_id:<{widths[1]}}  {kind:<{widths[2]}}"
+                f"  {duration:>{widths[3]}}  {title}"
+            )
         for warning in agenda_warnings(agenda, file):
             print(f"warning: {warning}", file=sys.stderr)
     return 1 if failed else 0
@@ -169,14 +247,27 @@ def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from facilitate.store import list_sessions, sessions_dir
+    """Every session file, the damaged and incomplete ones too, with what is wrong."""
+    from facilitate.session_index import PROBLEM_WORDS, list_sessions
+    from facilitate.store import sessions_dir
 
-    sessions = list_sessions()
+    folder = sessions_dir()
+    try:
+        sessions = list_sessions()
+    except OSError as error:
+        raise storage_problem(error, f"cannot list the sessions in {folder}") from None
     if not sessions:
-        print(f"no sessions in {sessions_dir()}")
+        print(f"no sessions in {folder}")
         return 0
     for s in sessions:
         running = "  (running)" if s.running else ""
+        if s.problem:
+            detail = f" ({s.detail})" if s.detail else ""
+            print(
+                f"{s.id}  {PROBLEM_WORDS[s.problem]}{detail}{running};"
+                f" erase it with: facilitate wipe {s.id}"
+            )
+            continue
         print(
             f"{s.id}  {s.created}  item {s.current + 1}/{s.items}  {s.answers} answers"
             f"  {s.title}{running}"
@@ -195,9 +286,7 @@ def cmd_wipe(args: argparse.Namespace) -> int:
         except SessionNotFound as error:  # SessionInUse too: it says how to stop it
             raise CLIError(str(error)) from None
         except OSError as error:
-            raise CLIError(
-                f"cannot wipe {session_id}: {error.strerror} ({error.filename})"
-            ) from None
+            raise storage_problem(error, f"cannot wipe {session_id}") from None
         print(f"wiped {session_id} ({path} and its -wal/-shm files are gone)")
     return 0
 

@@ -5,6 +5,11 @@ engine. The console's keys, ``POST /control/SECRET/<name>`` and the rehearsal dr
 go through :func:`perform`, so "next" on a failed item skips it from every surface, and
 every surface tells the facilitator the same thing afterwards (:class:`Done`, worded
 in the facilitator's language).
+
+An action changes the room at once, and is *confirmed* only once its records are
+committed, as an answer is: :func:`perform_durably` returns then, or raises
+:class:`NotSaved` if saving failed (the room shows the action; the store saves it again
+once saving works). The console, the control API and rehearsals all confirm through it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from facilitate.faults import FAULT_WORDS, StorageError
 from facilitate.i18n import N_, Translator
 from facilitate.room import Audience, Withheld, item_disclosure
 
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
     from facilitate.engine import Engine
 
 MAX_EXTEND_SECONDS = 6 * 3600
+MAX_NUMBER = 10**9
 
 
 @frozen
@@ -46,6 +53,21 @@ class CommandError(ValueError):
 
     def text(self, t: Translator) -> str:
         return t.gettext(self.message, **self.params)
+
+
+NOT_SAVED = N_("Not saved: {problem}. The room shows it; it is saved once saving works again.")
+
+
+class NotSaved(Exception):
+    """The action was done (the room shows it) but its records could not be saved."""
+
+    def __init__(self, done: Done, error: StorageError) -> None:
+        super().__init__(str(error))
+        self.done = done
+        self.error = error
+
+    def text(self, t: Translator) -> str:
+        return t.gettext(NOT_SAVED, problem=t.gettext(FAULT_WORDS[self.error.kind]))
 
 
 @frozen
@@ -74,7 +96,9 @@ def _read(param: Param, given: Mapping[str, Any]) -> Any:
     if param.kind is list:
         getall = getattr(given, "getall", None)
         values = getall(param.name, []) if getall else given.get(param.name, [])
-        if isinstance(values, str):
+        if values is None:
+            values = []
+        elif not isinstance(values, list | tuple):
             values = [values]
         return [str(v) for v in values]
     value = given.get(param.name)
@@ -86,13 +110,20 @@ def _read(param: Param, given: Mapping[str, Any]) -> Any:
         return value if isinstance(value, bool) else str(value).strip().lower() not in _FALSE
     if param.kind is int:
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        try:
-            return int(str(value).strip())
-        except ValueError:
+            number = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = None
+        # Bounded: no action takes a number this large, and one would not even print.
+        if number is None or abs(number) > MAX_NUMBER:
             raise CommandError(
-                N_("'{name}' must be a whole number, got {value!r}"), name=param.name, value=value
-            ) from None
+                N_("'{name}' must be a whole number, got {value!r}"),
+                name=param.name,
+                value=str(value)[:40],
+            )
+        return number
     return str(value)
 
 
@@ -103,6 +134,22 @@ def perform(engine: Engine, name: str, given: Mapping[str, Any] | None = None) -
         raise CommandError(N_("there is no action {name!r}"), name=name)
     values = {param.name: _read(param, given or {}) for param in command.params}
     return command.run(engine, values) or Done()
+
+
+async def perform_durably(
+    engine: Engine, name: str, given: Mapping[str, Any] | None = None
+) -> Done:
+    """:func:`perform`, returning once what it wrote is committed (the confirmation).
+
+    Raises :class:`CommandError` (nothing changed) or :class:`NotSaved` (done, not saved).
+    """
+    mark = engine.store.mark()
+    done = perform(engine, name, given)
+    try:
+        await engine.store.settled(mark)
+    except StorageError as error:
+        raise NotSaved(done, error) from error
+    return done
 
 
 # -- the actions ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 from attrs import frozen
 
 from facilitate.clock import ManualClock
-from facilitate.commands import perform
+from facilitate.commands import perform_durably
 from facilitate.engine import Engine
 from facilitate.forms import AnswerError
 from facilitate.model import Agenda, Item
@@ -173,15 +173,16 @@ class _Room:
 
 async def _facilitate(engine: Engine, item: Item, room: _Room, answer_wait: float) -> int:
     """One activity as a facilitator runs it, through the same commands as the console's
-    keys; returns how many free texts were approved."""
-    perform(engine, "open")
+    keys, each confirmed once saved; returns how many free texts were approved."""
+    await perform_durably(engine, "open")
     await room.answer(item, answer_wait)
-    perform(engine, "close")
+    await perform_durably(engine, "close")
     approved = 0
     # Nobody moderates a rehearsal: every text is approved, so the report shows them.
     if engine.pending(item.id):
-        approved = int(perform(engine, "approve", {"item": item.id, "all": True}).data["changed"])
-    perform(engine, "reveal")
+        done = await perform_durably(engine, "approve", {"item": item.id, "all": True})
+        approved = int(done.data["changed"])
+    await perform_durably(engine, "reveal")
     return approved
 
 
@@ -221,7 +222,7 @@ async def dress_rehearsal_async(
     try:
         await room.gather(on_server)
         for index, item in enumerate(agenda.items):
-            perform(engine, "next" if index else "start")
+            await perform_durably(engine, "next" if index else "start")
             if on_item is not None:
                 on_item(index + 1, item)
             length = simulated_length(item, time_rng)
@@ -231,7 +232,7 @@ async def dress_rehearsal_async(
             if speed > 0:
                 await asyncio.sleep(max(0.0, length / speed - (time.monotonic() - started)))
             clock.advance(length)
-        perform(engine, "pause")
+        await perform_durably(engine, "pause")
     finally:
         failed_requests = await room.leave()
         answers = sum(run.count for run in engine.runs.values())

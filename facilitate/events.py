@@ -67,6 +67,16 @@ class PluginFailed:
     message: str
 
 
+@frozen
+class StorageChanged:
+    """Saving the session started failing (``ok`` false: ``kind`` and ``cause`` say why),
+    or works again. While it fails, answers are refused and actions are not saved."""
+
+    ok: bool
+    kind: str = ""
+    cause: str = ""
+
+
 Event = (
     ItemChanged
     | TimerChanged
@@ -75,4 +85,5 @@ Event = (
     | ModerationChanged
     | RoomChanged
     | PluginFailed
+    | StorageChanged
 )

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -92,8 +95,12 @@ class SessionLock:
         else:  # pragma: no cover - five removals in a row
             raise SessionInUse(session_id, None)
         self._fd: int | None = fd
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:  # a full disk: let go, and leave no lock file behind
+            self.release()
+            raise
 
     @property
     def held(self) -> bool:
@@ -173,6 +180,24 @@ def erase_files(path: Path) -> None:
             os.fsync(folder)  # the removals are on disk too
         finally:
             os.close(folder)
+
+
+@contextlib.contextmanager
+def private_copy(path: Path) -> Iterator[Path]:
+    """A copy of a session's database and write-ahead log, for reading a session on a
+    read-only disk: in a private temporary folder, overwritten and removed after."""
+    folder = Path(tempfile.mkdtemp(prefix="facilitate-"))  # 0700, like the sessions folder
+    copy = folder / path.name
+    try:
+        for source, target in ((path, copy), (companions(path)[0], companions(copy)[0])):
+            if source.exists():
+                descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+                with open(descriptor, "wb") as out, open(source, "rb") as given:
+                    shutil.copyfileobj(given, out)
+        yield copy
+    finally:
+        erase_files(copy)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def session_path(session_id: str, directory: Path | None = None) -> Path:

@@ -28,6 +28,7 @@ wiping are in :mod:`facilitate.session_files`.
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import contextlib
 import datetime as dt
@@ -37,25 +38,34 @@ import queue
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from attrs import frozen
 
+from facilitate.faults import (
+    STORAGE_ERRORS,
+    FaultKind,
+    StorageError,
+    StorageFault,
+)
 from facilitate.session_files import (
     SUFFIX,
     SessionInUse,
     SessionLock,
     SessionNotFound,
+    companions,
     erase_files,
+    lock_path,
     private_file,
     private_folder,
-    session_in_use,
     session_path,
     sessions_dir,
     wipe_session,
 )
+from facilitate.session_index import SessionSummary, latest_session, list_sessions
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +97,21 @@ CREATE TABLE IF NOT EXISTS answers (
 ) WITHOUT ROWID;
 """
 
+AFTER_TIDYING = ("compact", "flush")
+"""Writes that write nothing themselves: their waiters hear once the file is tidied
+after the commit (a compaction done), where everyone else hears right after it."""
+PROBE_SECONDS = 2.0
+"""While saving fails, the writer tries again this often even with nothing to write, so
+the console hears that saving works again (a freed disk) without waiting for an answer."""
+
 __all__ = [
+    "FaultKind",
     "LogRecord",
     "SessionInUse",
     "SessionNotFound",
     "SessionSummary",
+    "StorageError",
+    "StorageFault",
     "Store",
     "latest_session",
     "list_sessions",
@@ -123,6 +143,28 @@ class _LoopWaiter:
     future: asyncio.Future[None]
 
 
+def _nobody() -> concurrent.futures.Future[None]:
+    """The future of a write nobody waits for (the writer's own retries)."""
+    return concurrent.futures.Future()
+
+
+def _resolve(batch: list[Write], error: BaseException | None) -> None:
+    """Tell everyone waiting on these writes; one wake-up per event loop, not per answer."""
+    waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for _, _, future in batch:
+        if isinstance(future, _LoopWaiter):
+            waiting.setdefault(future.loop, []).append(future.future)
+        elif future.done():  # pragma: no cover - resolved once only
+            continue
+        elif error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
+    for loop, futures in waiting.items():
+        with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
+            loop.call_soon_threadsafe(_settle, futures, error)
+
+
 def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
     for future in futures:
         if future.done():  # its waiter was cancelled
@@ -140,47 +182,73 @@ class LogRecord:
     data: dict[str, Any]
 
 
-@frozen
-class SessionSummary:
-    id: str
-    title: str
-    created: str
-    path: Path
-    answers: int
-    current: int
-    items: int
-    running: bool = False
-    """Another process has it open now."""
+Waiter = concurrent.futures.Future[None] | _LoopWaiter
+Write = tuple[str, tuple[Any, ...], Waiter]
+Watcher = Callable[[StorageFault | None], None]
 
 
 class Store:
-    """One session's SQLite database and its group-committing writer thread."""
+    """One session's SQLite database and its group-committing writer thread.
 
-    def __init__(self, path: Path | None, session_id: str) -> None:
+    A write that cannot be committed (a full disk, a read-only or failing one) fails
+    with :class:`~facilitate.faults.StorageError` for everyone waiting on it, and the
+    store is *faulted* (:attr:`fault`) until a write goes through again; the writer
+    logs one line when a fault of a kind begins and one when it ends, and tells
+    :meth:`watch`-ers on their event loop.
+    """
+
+    def __init__(self, path: Path | None, session_id: str, *, new: bool = False) -> None:
         self.path = path
         self.id = session_id
-        self._session_lock = SessionLock(path, session_id) if path is not None else None
+        self.closed = False
+        self.commits = 0
+        self.fault: StorageFault | None = None
+        """Set while saving fails; ``None`` while writes go through."""
+        self.inject_fault: Callable[[], BaseException | None] | None = None
+        """For tests and the fault harness: called in every transaction before it commits;
+        an error it returns fails that transaction as a real fault would."""
+        self._watchers: list[tuple[asyncio.AbstractEventLoop, Watcher]] = []
+        self._issued = 0
+        self._recent: collections.deque[tuple[int, concurrent.futures.Future[None]]] = (
+            collections.deque()
+        )
+        self._pruned_failure: tuple[int, BaseException] | None = None
+        self._session_lock: SessionLock | None = None
         try:
             if path is not None:
+                self._session_lock = SessionLock(path, session_id)
                 private_file(path)
             target = str(path) if path is not None else ":memory:"
             self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
             self._lock = threading.Lock()
             with self._lock:
                 self._configure(file=path is not None)
-        except BaseException:
-            if self._session_lock is not None:
-                self._session_lock.release(remove=False)
+        except BaseException as error:
+            self._abandon(new=new)
+            if isinstance(error, STORAGE_ERRORS):
+                raise StorageError.of(error) from error
             raise
-        self._queue: queue.SimpleQueue[
-            tuple[str, tuple[Any, ...], concurrent.futures.Future[None] | _LoopWaiter] | None
-        ] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
         self._writer = threading.Thread(
             target=self._write_loop, name=f"store-{session_id}", daemon=True
         )
         self._writer.start()
-        self.closed = False
-        self.commits = 0
+
+    def _abandon(self, *, new: bool) -> None:
+        """A store that could not be opened lets go of its session; a new one leaves no
+        file behind (a full disk must not leave an empty session to be listed)."""
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        if self._session_lock is not None:
+            self._session_lock.release(remove=new)
+        if new and self.path is not None:
+            with contextlib.suppress(OSError):
+                erase_files(self.path)
+            for leftover in (self.path, *companions(self.path), lock_path(self.path)):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def _configure(self, *, file: bool) -> None:
         db = self._db
@@ -203,14 +271,22 @@ class Store:
         session_id = new_session_id()
         if ephemeral:
             return cls(None, session_id)
-        directory = private_folder(directory or sessions_dir())
-        return cls(directory / f"{session_id}{SUFFIX}", session_id)
+        try:
+            directory = private_folder(directory or sessions_dir())
+        except OSError as error:
+            raise StorageError.of(error) from error
+        return cls(directory / f"{session_id}{SUFFIX}", session_id, new=True)
 
     @classmethod
     def open(cls, session_id: str, directory: Path | None = None) -> Store:
-        """Open a stored session; :class:`SessionInUse` if another process has it open."""
+        """Open a stored session; :class:`SessionInUse` if another process has it open,
+        :class:`~facilitate.faults.StorageError` if it cannot be written there (a
+        read-only disk) or is damaged."""
         path = session_path(session_id, directory)
-        private_folder(path.parent)
+        try:
+            private_folder(path.parent)
+        except OSError as error:
+            raise StorageError.of(error) from error
         return cls(path, path.stem)
 
     @property
@@ -221,10 +297,14 @@ class Store:
 
     def _write_loop(self) -> None:
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=PROBE_SECONDS if self.fault else None)
+            except queue.Empty:  # saving failed and nothing came since: try again
+                self._commit([("meta", ("schema", _dumps(SCHEMA_VERSION)), _nobody())])
+                continue
             if first is None:
                 return
-            batch = [first]
+            batch: list[Write] = [first]
             stop = False
             while True:
                 try:
@@ -235,36 +315,75 @@ class Store:
                     stop = True
                     break
                 batch.append(more)
-            error: BaseException | None = None
-            try:
+            error = self._commit(batch)
+            # Acknowledged as soon as committed; who waits for a compaction (or for
+            # everything, see flush), once that is done too.
+            _resolve([w for w in batch if w[0] not in AFTER_TIDYING], error)
+            if error is None:
                 with self._lock:
-                    self._db.execute("BEGIN IMMEDIATE")
-                    try:
-                        self._apply_batch(batch)
-                        self._db.execute("COMMIT")
-                    except BaseException:
-                        self._db.execute("ROLLBACK")
-                        raise
-                    self.commits += 1
                     self._tidy_after(op for op, _, _ in batch)
-            except BaseException as failure:  # every waiting writer must hear of it
-                error = failure
-            waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
-            for _, _, future in batch:
-                if isinstance(future, _LoopWaiter):
-                    waiting.setdefault(future.loop, []).append(future.future)
-                elif error is None:
-                    future.set_result(None)
-                else:
-                    future.set_exception(error)
-            for loop, futures in waiting.items():
-                # One wake-up of the event loop per commit, not one per answer.
-                with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
-                    loop.call_soon_threadsafe(_settle, futures, error)
+            _resolve([w for w in batch if w[0] in AFTER_TIDYING], error)
             if stop:
                 return
 
-    def _apply_batch(self, batch: list[tuple[str, tuple[Any, ...], Any]]) -> None:
+    def _commit(self, batch: list[Write]) -> BaseException | None:
+        """One transaction for the whole batch; what went wrong, if anything."""
+        error: BaseException | None = None
+        try:
+            with self._lock:
+                self._transaction(batch)
+                self.commits += 1
+        except (*STORAGE_ERRORS, StorageError) as failure:
+            error = StorageError.of(failure)
+        except BaseException as failure:  # every waiting writer must hear of it
+            error = failure
+        if error is not None or any(op not in AFTER_TIDYING for op, _, _ in batch):
+            self._health(error)  # an empty transaction proves nothing about the disk
+        return error
+
+    def _transaction(self, batch: list[Write]) -> None:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            self._apply_batch(batch)
+            injected = self.inject_fault() if self.inject_fault is not None else None
+            if injected is not None:
+                raise injected
+            db.execute("COMMIT")
+        except BaseException:
+            # SQLite may have rolled back already (a full disk does): rolling back again
+            # would raise "cannot rollback" and hide the real cause.
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+
+    def _health(self, error: BaseException | None) -> None:
+        """One log line when saving starts failing (per kind), one when it works again."""
+        fault = self.fault
+        if isinstance(error, StorageError):
+            if fault is None or fault.kind != error.kind:
+                log.error("cannot save session %s: %s (%s)", self.id, error.kind.value, error.cause)
+                self.fault = StorageFault(error.kind, error.cause, time.monotonic())
+                self._tell(self.fault)
+        elif error is None and fault is not None:
+            log.warning("session %s: saving works again (%s is over)", self.id, fault.kind.value)
+            self.fault = None
+            self._tell(None)
+
+    def _tell(self, fault: StorageFault | None) -> None:
+        for loop, callback in list(self._watchers):
+            with contextlib.suppress(RuntimeError):  # that loop has closed meanwhile
+                loop.call_soon_threadsafe(callback, fault)
+
+    def watch(self, callback: Watcher) -> Callable[[], None]:
+        """Call ``callback(fault)`` on the running event loop when saving starts failing,
+        and ``callback(None)`` when it works again. Returns a function that stops it."""
+        entry = (asyncio.get_running_loop(), callback)
+        self._watchers.append(entry)
+        return lambda: self._watchers.remove(entry) if entry in self._watchers else None
+
+    def _apply_batch(self, batch: list[Write]) -> None:
         """Every write of a batch in order; runs of stored answers go in one executemany."""
         stored: list[tuple[Any, ...]] = []
         for op, args, _ in batch:
@@ -290,6 +409,8 @@ class Store:
             self._db.execute("INSERT INTO log (kind, data) VALUES (?, ?)", args)
         elif op == "meta":
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", args)
+        elif op == "metas":
+            self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", args[0])
         elif op == "answer":  # a retraction; stored answers go through _store_answers
             item_id, pseudonym, _, _ = args
             self._db.execute(
@@ -299,7 +420,7 @@ class Store:
             self._moderate(op, *args)
         elif op == "forget":
             self._forget_text_ids()
-        elif op != "compact":  # pragma: no cover - programming error
+        elif op not in AFTER_TIDYING:  # pragma: no cover - programming error
             raise ValueError(op)
 
     def _moderate(self, op: str, item_id: str, fields: Sequence[str], texts: Sequence[str]) -> None:
@@ -358,7 +479,36 @@ class Store:
             raise RuntimeError("the session store is closed")
         future: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._queue.put((op, args, future))
+        if op not in AFTER_TIDYING:  # they carry nothing to wait for (see settled)
+            self._issued += 1
+            recent = self._recent
+            recent.append((self._issued, future))
+            while recent and recent[0][1].done():
+                number, done = recent.popleft()
+                failure = done.exception()
+                if failure is not None:
+                    self._pruned_failure = (number, failure)
         return future
+
+    def mark(self) -> int:
+        """A point in the queue of writes: :meth:`settled` waits for those queued after."""
+        return self._issued
+
+    async def settled(self, mark: int) -> None:
+        """Return once every write queued since ``mark`` is committed (a facilitator's
+        action is confirmed only then); raise :class:`StorageError` if one was not."""
+        failed = self._pruned_failure
+        if failed is not None and failed[0] > mark:
+            raise failed[1]
+        waiting = [future for number, future in list(self._recent) if number > mark]
+        if not waiting:
+            return
+        outcomes = await asyncio.gather(
+            *(asyncio.wrap_future(future) for future in waiting), return_exceptions=True
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     def append(self, kind: str, data: dict[str, Any]) -> concurrent.futures.Future[None]:
         """Queue a log record; it is written in order with everything else queued."""
@@ -366,6 +516,11 @@ class Store:
 
     def set_meta(self, key: str, value: Any) -> concurrent.futures.Future[None]:
         return self._submit("meta", key, _dumps(value))
+
+    def set_metas(self, values: Mapping[str, Any]) -> concurrent.futures.Future[None]:
+        """Several keys in one write, so they are committed together or not at all (a
+        new session's details: until they are, the file is listed as incomplete)."""
+        return self._submit("metas", tuple((key, _dumps(value)) for key, value in values.items()))
 
     def put_answer(
         self, item_id: str, pseudonym: str, value: Any | None, approved: Sequence[str] = ()
@@ -417,7 +572,7 @@ class Store:
     def flush(self) -> None:
         """Block until everything queued so far is committed."""
         if not self.closed:
-            self._submit("meta", "schema", _dumps(SCHEMA_VERSION)).result()
+            self._submit("flush").result()
 
     # -- reading -------------------------------------------------------------
 
@@ -498,47 +653,3 @@ class Store:
 
 def _approved(fields: Sequence[str]) -> str:
     return _dumps(sorted(fields)) if fields else "[]"
-
-
-def _session_files(directory: Path | None = None) -> Iterator[Path]:
-    directory = directory or sessions_dir()
-    if directory.is_dir():
-        yield from sorted(directory.glob(f"*{SUFFIX}"))
-
-
-def list_sessions(directory: Path | None = None) -> list[SessionSummary]:
-    """Every session on this machine, oldest first, read without changing any."""
-    summaries = []
-    for path in _session_files(directory):
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
-                answers = db.execute("SELECT count(*) FROM answers").fetchone()[0]
-                current = 0
-                for (data,) in db.execute("SELECT data FROM log WHERE kind = 'item' ORDER BY seq"):
-                    current = json.loads(data)["index"]
-            finally:
-                db.close()
-        except (sqlite3.Error, ValueError, KeyError):
-            continue
-        summaries.append(
-            SessionSummary(
-                path.stem,
-                str(meta.get("title", "?")),
-                str(meta.get("created", "?")),
-                path,
-                int(answers),
-                int(current),
-                int(meta.get("items", 0)),
-                running=session_in_use(path),
-            )
-        )
-    return summaries
-
-
-def latest_session(directory: Path | None = None) -> str:
-    sessions = list_sessions(directory)
-    if not sessions:
-        raise SessionNotFound("no sessions yet")
-    return max(sessions, key=lambda s: (s.created, s.path.stat().st_mtime)).id

@@ -172,10 +172,85 @@ def test_check_passes_the_demo_agenda(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, err = check(capsys, AGENDAS / "demo.toml")
     assert code == 0, err
     assert err == ""
-    assert out == (
+    first, *listed = out.splitlines()
+    assert first == (
         f"{AGENDAS / 'demo.toml'}: ok: 'Safer together: an introduction to integrated security',"
-        " 13 items (8 with an activity), 1h30m planned\n"
+        " 13 items (8 with an activity), 1h30m planned"
     )
+    assert len(listed) == 1 + 13  # a header, then each item with its id
+
+
+def test_check_lists_each_items_id_type_and_duration(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """So that ``from = "..."`` can be written without guessing an id."""
+    agenda = tmp_path / "ids.toml"
+    agenda.write_text(
+        'title = "Ids"\nlanguage = "es"\n'
+        '[[items]]\ntitle = "¿Cómo llegas hoy?"\nduration = "5m"\n'
+        '[items.activity]\ntype = "scale"\nquestion = "¿Cómo llegas?"\n'
+        '[[items]]\nid = "cierre"\ntitle = "Cierre"\nduration = "10m"\n',
+        encoding="utf-8",
+    )
+    code, out, err = check(capsys, agenda)
+    assert code == 0, err
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert rows[0] == ["#", "id", "type", "time", "title"]
+    assert rows[1][:4] == ["1", "como-llegas-hoy", "scale", "5m"]
+    assert rows[2] == ["2", "cierre", "talk", "10m", "Cierre"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("¿Cómo llegas hoy?", "como-llegas-hoy"),
+        ("Evaluación", "evaluacion"),
+        ("Straße der Solidarität", "strasse-der-solidaritat"),
+        ("Œuvre commune — à deux", "oeuvre-commune-a-deux"),
+        ("Ñandutí", "nanduti"),
+        (  # long titles are cut between words
+            "Comprobación rápida: violencia de particulares",
+            "comprobacion-rapida-violencia-de",
+        ),
+    ],
+)
+def test_item_ids_keep_their_letters_without_accents(title: str, expected: str) -> None:
+    agenda = loads_agenda(f'title = "T"\n[[items]]\ntitle = "{title}"\nduration = "5m"\n')
+    assert agenda.items[0].id == expected
+
+
+def test_a_title_without_latin_letters_gets_its_number() -> None:
+    agenda = loads_agenda(
+        'title = "T"\n[[items]]\ntitle = "مرحبا"\nduration = "5m"\n'
+        '[[items]]\ntitle = "خريطة التهديدات"\nduration = "5m"\n'
+    )
+    assert [item.id for item in agenda.items] == ["item-1", "item-2"]
+
+
+def test_a_stored_agenda_keeps_its_old_ids() -> None:
+    """Sessions store their agenda with explicit ids, so resuming one started before ids
+    kept their letters finds its answers under the same ids."""
+    stored = loads_agenda(
+        'title = "T"\n[[items]]\nid = "c-mo-llegas-hoy"\ntitle = "¿Cómo llegas hoy?"\n'
+        'duration = "5m"\n'
+    )
+    again = loads_agenda(dumps_agenda(stored))
+    assert again.items[0].id == "c-mo-llegas-hoy"
+
+
+def test_an_old_id_in_from_says_what_the_id_is_now() -> None:
+    with pytest.raises(AgendaError) as raised:
+        loads_agenda(
+            'title = "T"\n[[items]]\ntitle = "Estrategias"\nduration = "5m"\n'
+            '[items.activity]\ntype = "strategies"\n'
+            '[[items]]\ntitle = "Votación"\nduration = "5m"\n'
+            '[items.activity]\ntype = "strategies-vote"\nfrom = "estrategias"\n'
+            '[[items]]\ntitle = "Mapa: ¿qué amenaza?"\nduration = "5m"\n'
+            '[items.activity]\ntype = "riskmap"\nthreats = ["a"]\n'
+            '[[items]]\ntitle = "Otra"\nduration = "5m"\n'
+            '[items.activity]\ntype = "riskmap"\nthreats = ["b"]\nfrom = "mapa-qu-amenaza"\n'
+        )
+    assert "that item's id is 'mapa-que-amenaza'" in str(raised.value)
 
 
 def installed_types() -> str:

@@ -180,9 +180,14 @@ class WordCloud(ActivityType[WordCloudConfig, WordsResult]):
         names = config.field_names()
         if len(names) == 1:
             return Form([self._field(config, names[0], config.question, required=True)])
-        # Numbers label the extra boxes, so the form needs no translated wording.
+        # Each box says what goes in it, in the room's language ("Word or phrase 2").
         fields = [
-            self._field(config, name, str(number), required=number == 1)
+            self._field(
+                config,
+                name,
+                context.gettext("Word or phrase {number}", number=number),
+                required=number == 1,
+            )
             for number, name in enumerate(names, start=1)
         ]
         return Form(fields, intro=config.question)

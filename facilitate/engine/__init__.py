@@ -23,6 +23,7 @@ from facilitate.agenda import dumps_agenda, loads_agenda
 from facilitate.clock import Clock, ItemTiming, SystemClock, Timer
 from facilitate.engine.access import RoomAccess
 from facilitate.engine.answers import Answers, EngineContext
+from facilitate.engine.durability import storage_changed
 from facilitate.engine.runs import (
     APPROVED,
     CLOSED,
@@ -37,8 +38,9 @@ from facilitate.engine.runs import (
     RoomLocked,
     text_id,
 )
-from facilitate.engine.session_log import RecordKind, SessionLog, replay
+from facilitate.engine.session_log import DamagedSession, RecordKind, SessionLog, replay
 from facilitate.engine.timing import Timing
+from facilitate.faults import StorageFault
 from facilitate.forms import ExportCell, Form, RawForm
 from facilitate.model import Agenda, Item
 from facilitate.plugins import Plugins, default_plugins
@@ -52,6 +54,7 @@ __all__ = [
     "PENDING",
     "REJECTED",
     "WAITING",
+    "DamagedSession",
     "Engine",
     "ItemRun",
     "NotJoined",
@@ -105,6 +108,7 @@ class Engine:
         )
         for run in self.runs.values():
             self.answers.reset_tally(run)
+        self._stop_watching: Callable[[], None] | None = None
 
     # -- life cycle ----------------------------------------------------------
 
@@ -129,19 +133,22 @@ class Engine:
             join_code=anonymity.join_code(),
         )
         wall = engine.clock.wall()
-        for key, value in {
-            "schema": 1,
-            "title": agenda.title,
-            "created": wall.date().isoformat(),
-            "agenda": dumps_agenda(agenda),
-            "items": len(agenda.items),
-            "secret": engine.secret,
-            "facilitator_secret": engine.facilitator_secret,
-            "projector_secret": engine.projector_secret,
-            "join_code": engine.join_code,
-            "joined": 0,
-        }.items():
-            store.set_meta(key, value)
+        # In one write: until it is committed, the file is listed as incomplete (and
+        # never taken for the latest session); once it is, the session is complete.
+        store.set_metas(
+            {
+                "schema": 1,
+                "title": agenda.title,
+                "created": wall.date().isoformat(),
+                "agenda": dumps_agenda(agenda),
+                "items": len(agenda.items),
+                "secret": engine.secret,
+                "facilitator_secret": engine.facilitator_secret,
+                "projector_secret": engine.projector_secret,
+                "join_code": engine.join_code,
+                "joined": 0,
+            }
+        )
         engine.log.append(RecordKind.ITEM, {"index": 0})
         return engine
 
@@ -176,8 +183,22 @@ class Engine:
             engine.answers.reset_tally(run)
         return engine
 
+    def watch_storage(self) -> None:
+        """Hear from the store, on the running loop, when saving fails or works again
+        (:class:`~facilitate.events.StorageChanged`); the server and the console call it."""
+        if self._stop_watching is None:
+            self._stop_watching = self.store.watch(lambda fault: storage_changed(self, fault))
+
+    @property
+    def storage_fault(self) -> StorageFault | None:
+        """Why saving fails now (answers are refused meanwhile), or ``None``."""
+        return self.store.fault
+
     def close(self) -> None:
         """Stop: the running timer's state is logged, the file compacted and closed."""
+        if self._stop_watching is not None:
+            self._stop_watching()
+            self._stop_watching = None
         if self.store.closed:  # wiped, or closed before
             return
         current = self.current_run

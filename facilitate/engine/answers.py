@@ -204,13 +204,13 @@ class Answers:
         run = self.runs[item_id]
         approved: list[str] = []
         if self.moderated(run):
-            value, approved = self._screen(run, value)
+            value, approved = self.screen(run, value)
         pseudonym = self.pseudonym(token, item_id)
         await self.store.put_answer_durably(item_id, pseudonym, value, approved)
         self.apply(run, pseudonym, value)
         return value
 
-    def _screen(self, run: ItemRun, value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def screen(self, run: ItemRun, value: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         """An answer as it may be stored: text already rejected taken out, and the names
         of its text fields already approved."""
         approved = []
@@ -243,7 +243,7 @@ class Answers:
         run.version += 1
         if value is not None and run.decisions and self.moderated(run):
             # Rejected while it was being stored: the store erased it after.
-            value = self._screen(run, value)[0]
+            value = self.screen(run, value)[0]
         old = run.answers.get(pseudonym)
         if value is None:
             run.answers.pop(pseudonym, None)

@@ -45,10 +45,18 @@ class SessionLog:
         return self.store.append(kind.value, data)
 
 
+class DamagedSession(ValueError):
+    """A stored session's log cannot be replayed: it names what the agenda does not have."""
+
+
 def replay(engine: Engine, now_wall: float) -> None:
-    """Apply every stored record to a freshly built engine, in order."""
+    """Apply every stored record to a freshly built engine, in order.
+
+    A record that does not fit the agenda (an item index past its end, an unknown item,
+    a missing field) raises :class:`DamagedSession` naming it, before anything is shown.
+    """
     handlers: dict[str, Callable[[dict[str, Any]], None]] = {
-        RecordKind.ITEM: lambda data: setattr(engine, "index", data["index"]),
+        RecordKind.ITEM: lambda data: _restore_item(engine, data),
         RecordKind.TIMER: lambda data: _restore_timer(engine, data, now_wall),
         RecordKind.PHASE: lambda data: _restore_phase(engine, data),
         RecordKind.MODERATION: engine.answers.replay_moderation,
@@ -58,8 +66,25 @@ def replay(engine: Engine, now_wall: float) -> None:
     }
     for record in engine.store.log():
         handle = handlers.get(record.kind)
-        if handle is not None:
+        if handle is None:
+            continue
+        try:
             handle(record.data)
+        except DamagedSession as error:
+            raise DamagedSession(f"log record {record.seq}: {error}") from None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
+            raise DamagedSession(
+                f"log record {record.seq} ({record.kind}) does not fit the agenda:"
+                f" {type(error).__name__}: {error}"
+            ) from None
+
+
+def _restore_item(engine: Engine, data: dict[str, Any]) -> None:
+    index = data["index"]
+    count = len(engine.agenda.items)
+    if not isinstance(index, int) or not 0 <= index < count:
+        raise DamagedSession(f"it names item {index!r}, but the agenda has items 0 to {count - 1}")
+    engine.index = index
 
 
 def _restore_timer(engine: Engine, data: dict[str, Any], now_wall: float) -> None:

@@ -6,19 +6,23 @@ so agenda and participant text can never become markup. The figures (bar lengths
 percentages, means, point names, shades, scatter positions) come from
 :mod:`facilitate.render.figures`, so the web projector prints what the terminal prints.
 
-The page's Content-Security-Policy forbids inline ``style`` attributes and scripts, so
-charts use CSS classes from ``screen.css`` and SVG geometry attributes only.
+Drawn for a room: large type, charts rather than tables (a scale is a column chart, the
+5 Ps stacked bars), heat map columns of even width. The page's Content-Security-Policy
+forbids inline ``style`` attributes and scripts, so proportions are CSS classes from
+``screen.css`` (``g0`` to ``g40``: a flex share) and SVG geometry attributes. How a
+result is split into screens that fit is :mod:`facilitate.render.web_layout`'s part.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup
 
 from facilitate.i18n import Translator
 from facilitate.render import Medium, figures
+from facilitate.render.scatter_labels import Place, place_labels, text_width
 from facilitate.text import one_line, strip_controls
 from facilitate.views import (
     Bars,
@@ -37,6 +41,10 @@ HEAT_LEVELS = 5
 """Shades of a heat map cell, ``h0`` (none) to ``h4`` (the most), in ``screen.css``."""
 WORD_SIZES = 6
 """Word sizes ``w1`` to ``w5`` in ``screen.css`` (0 is never used: every word was given)."""
+SHARES = 40
+"""Flex shares ``g0`` to ``g40`` in ``screen.css``: segments of a stacked bar, columns."""
+TWO_COLUMNS_OVER = 10
+"""Bars with more rows than this are drawn in two columns (a choice can have 20 options)."""
 
 
 def _unknown(block: object, t: Translator) -> Markup:
@@ -48,7 +56,9 @@ WEB: Medium[Markup] = Medium("web", _unknown)
 
 
 def _block(kind: str, title: str, inner: Markup) -> Markup:
-    heading = Markup('<h3 dir="auto">{}</h3>').format(title) if title else Markup()
+    heading = (
+        Markup('<h3 dir="auto">{}</h3>').format(one_line(title)) if title.strip() else Markup()
+    )
     return Markup('<div class="block {}">{}{}</div>').format(kind, heading, inner)
 
 
@@ -56,9 +66,9 @@ def _concat(parts: Iterable[Markup]) -> Markup:
     return Markup("").join(parts)
 
 
-def _table(head: Iterable[Markup], rows: Iterable[Markup]) -> Markup:
-    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
-        _concat(head), _concat(rows)
+def _table(head: Iterable[Markup], rows: Iterable[Markup], columns: Markup | None = None) -> Markup:
+    return Markup("<table>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
+        columns or Markup(), _concat(head), _concat(rows)
     )
 
 
@@ -67,13 +77,31 @@ def _cells(tag: str, values: Iterable[object]) -> Markup:
     return _concat(cell.format(Markup(tag), value) for value in values)
 
 
+def share(value: float, whole: float) -> int:
+    """A value's flex share (``g0`` to ``g40``); anything above nothing gets at least 1."""
+    if value <= 0 or whole <= 0:
+        return 0
+    return max(1, min(SHARES, round(value / whole * SHARES)))
+
+
+# -- bars -------------------------------------------------------------------------------
+
+
 @WEB.draws(Bars)
 def _bars(block: Bars, t: Translator) -> Markup:
+    return bars_rows(block, figures.bars(block, t))
+
+
+def bars_rows(
+    block: Bars, shown: Sequence[figures.BarFigure], *, title: str | None = None
+) -> Markup:
+    """Bars drawn from figures of the whole block: a piece of the bars keeps their scale
+    and shares."""
     unit = figures.bars_unit(block)
     caption = Markup('<p class="unit">{}</p>').format(unit) if unit else Markup()
     rows = []
-    for bar in figures.bars(block, t):
-        share = Markup(' <span class="pc">{}</span>').format(bar.share) if bar.share else Markup()
+    for bar in shown:
+        percent = Markup(' <span class="pc">{}</span>').format(bar.share) if bar.share else Markup()
         rows.append(
             Markup(
                 '<li{}><span class="label" dir="auto">{}</span>{}<span class="n">{}{}</span></li>'
@@ -82,10 +110,12 @@ def _bars(block: Bars, t: Translator) -> Markup:
                 one_line(bar.label),
                 _bar_svg(bar.fraction, bar.marked),
                 bar.number,
-                share,
+                percent,
             )
         )
-    return _block("bars", block.title, caption + Markup("<ul>{}</ul>").format(_concat(rows)))
+    kind = "bars two" if len(block.rows) > TWO_COLUMNS_OVER else "bars"
+    heading = block.title if title is None else title
+    return _block(kind, heading, caption + Markup("<ul>{}</ul>").format(_concat(rows)))
 
 
 def _bar_svg(fraction: float, marked: bool) -> Markup:
@@ -95,24 +125,109 @@ def _bar_svg(fraction: float, marked: bool) -> Markup:
     ).format(Markup(" mark") if marked else Markup(), max(0.0, min(1.0, fraction)) * 100)
 
 
+# -- spreads: a column chart for one row, stacked bars for several ------------------------
+
+
 @WEB.draws(Spread)
 def _spread(block: Spread, t: Translator) -> Markup:
-    head = [Markup("<th></th>"), _cells("th", figures.point_names(block))]
-    head.append(Markup("<th>{}</th>").format(t.gettext("mean")))
-    rows = [
-        Markup('<tr><th dir="auto">{}</th>{}<td class="mean">{}</td></tr>').format(
-            one_line(row.label), _cells("td", (t.number(c) for c in row.counts)), row.mean_text
+    rows = figures.spread(block, t)
+    names = figures.point_names(block)
+    if len(rows) == 1:
+        return _columns(block, rows[0], names)
+    return _stacked(block, rows, names, t)
+
+
+def _key(names: list[str], *, named_only: bool = False, swatches: bool = False) -> Markup:
+    """The scale's points with their words ("1 Not at all"): a legend under a chart."""
+    items = []
+    for index, name in enumerate(names):
+        point, _, words = name.partition(" ")
+        if named_only and not words:
+            continue
+        swatch = (
+            Markup('<span class="sw s{}"></span>').format(_level(index, len(names)))
+            if swatches
+            else Markup()
         )
-        for row in figures.spread(block, t)
-    ]
-    return _block("spread", block.title, _table(head, rows))
+        items.append(Markup("<li>{}<b>{}</b> {}</li>").format(swatch, point, words))
+    return Markup('<ul class="legend">{}</ul>').format(_concat(items)) if items else Markup()
+
+
+def _columns(block: Spread, row: figures.SpreadFigure, names: list[str]) -> Markup:
+    """One row of a scale as columns, one per point: how many gave each."""
+    columns = []
+    for name, count in zip(names, row.counts, strict=False):
+        columns.append(
+            Markup(
+                '<li><span class="n">{}</span><span class="col"><span class="g{}"></span>'
+                '<span class="bar g{}"></span></span><span class="pt">{}</span></li>'
+            ).format(
+                count,
+                SHARES - share(count, row.peak),
+                share(count, row.peak),
+                name.partition(" ")[0],
+            )
+        )
+    label = row.label if row.label.strip() and row.label != block.title else ""
+    caption = (
+        Markup('<p class="rowlabel" dir="auto">{}</p>').format(one_line(label)) if label else ""
+    )
+    inner = Markup("{}<ol>{}</ol>{}").format(
+        caption, _concat(columns), _key(names, named_only=True)
+    )
+    return _block("spread cols", block.title, inner)
+
+
+NUMBER_FROM = 2
+"""A stacked bar's segment shows its count from this share (of 40) up: narrower ones
+are too narrow to read, and the legend and the mean still tell."""
+
+
+def _stacked(
+    block: Spread, rows: list[figures.SpreadFigure], names: list[str], t: Translator
+) -> Markup:
+    """Each row as a bar split by point (the lowest point first), and its mean."""
+    levels = len(names)
+    lines = []
+    for row in rows:
+        segments = []
+        for index, count in enumerate(row.counts):
+            part = share(count, row.total)
+            segments.append(
+                Markup('<span class="s{} g{}">{}</span>').format(
+                    _level(index, levels), part, count if part >= NUMBER_FROM else ""
+                )
+            )
+        lines.append(
+            Markup(
+                '<li><span class="label" dir="auto">{}</span><span class="stack">{}</span>'
+                '<span class="n">{}</span></li>'
+            ).format(one_line(row.label), _concat(segments), row.mean_text)
+        )
+    keys = Markup('<div class="keys">{}<span class="mean">{}</span></div>').format(
+        _key(names, swatches=True), t.gettext("mean")
+    )
+    return _block("spread rows", block.title, keys + Markup("<ul>{}</ul>").format(_concat(lines)))
+
+
+def _level(index: int, levels: int) -> int:
+    """A point's shade, ``s0`` (the lowest point) to ``s4`` (the highest)."""
+    if levels <= 1:
+        return 4
+    return round(index / (levels - 1) * 4)
+
+
+# -- heat map -----------------------------------------------------------------------------
 
 
 @WEB.draws(Heatmap)
 def _heatmap(block: Heatmap, t: Translator) -> Markup:
     peak = figures.heat_peak(block)
     corner = " / ".join(one_line(x) for x in (block.row_title, block.column_title) if x.strip())
-    head = [Markup("<th>{}</th>").format(corner), _cells("th", map(one_line, block.column_labels))]
+    head = [
+        Markup('<th class="corner">{}</th>').format(corner),
+        _cells("th", map(one_line, block.column_labels)),
+    ]
     rows = []
     for label, counts in zip(block.row_labels, block.cells, strict=False):
         cells = _concat(
@@ -122,16 +237,23 @@ def _heatmap(block: Heatmap, t: Translator) -> Markup:
             for count in counts
         )
         rows.append(Markup('<tr><th dir="auto">{}</th>{}</tr>').format(one_line(label), cells))
-    return _block("heat", block.title, _table(head, rows))
+    # Fixed columns: every count gets the same width, whatever its label's length.
+    columns = Markup('<colgroup><col class="rh">{}</colgroup>').format(
+        Markup("<col>") * len(block.column_labels)
+    )
+    return _block("heat", block.title, _table(head, rows, columns))
 
 
-# The scatter plot's frame in SVG user units (the svg scales to its column). Points and
-# ticks sit inside it with a margin as wide as the biggest mark, so a point at an axis's
-# end, and its label, stay clear of the frame and the tick labels.
-SCATTER_WIDTH, SCATTER_HEIGHT = 400, 300
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 64.0, 392.0, 4.0, 256.0
-SMALLEST_MARK, LARGEST_MARK = 5.0, 16.0
-INSET = LARGEST_MARK + 6
+# -- scatter ------------------------------------------------------------------------------
+
+# The scatter plot's frame in SVG user units; the svg is drawn at most 26rem tall and,
+# beside another block, 31rem wide: a unit is then 1.08 px at 720p, so the 13.5-unit type
+# is no smaller than 14 px, and a word of ten letters fits between two ticks.
+SCATTER_WIDTH, SCATTER_HEIGHT = 460.0, 330.0
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 78.0, 436.0, 6.0, 250.0
+SMALLEST_MARK, LARGEST_MARK = 9.0, 16.0
+INSET = LARGEST_MARK + 3
+TYPE_SIZE = 13.5
 
 
 def _plot_x(fraction: float) -> float:
@@ -139,9 +261,30 @@ def _plot_x(fraction: float) -> float:
 
 
 def _plot_y(fraction: float) -> float:
-    # The top inset leaves room for a point's label above its mark.
-    top = PLOT_TOP + INSET + 10
-    return PLOT_BOTTOM - INSET - fraction * (PLOT_BOTTOM - INSET - top)
+    return PLOT_BOTTOM - INSET - fraction * (PLOT_BOTTOM - PLOT_TOP - 2 * INSET)
+
+
+def _tick_lines(label: str, room: float) -> list[str]:
+    """A tick label over lines no wider than ``room``: its number, then its words
+    ("1", "Very", "unlikely")."""
+    label = one_line(label)
+    point, _, words = label.partition(" ")
+    if not (words and point.replace(",", "").replace(".", "").isdigit()):
+        point, words = "", label
+    lines = [point] if point else []
+    for word in words.split():
+        if lines and lines[-1] != point and text_width(f"{lines[-1]} {word}", TYPE_SIZE) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _spans(x: float, lines: list[str]) -> Markup:
+    return _concat(
+        Markup('<tspan x="{:.1f}" dy="{}">{}</tspan>').format(x, 0 if i == 0 else TYPE_SIZE, line)
+        for i, line in enumerate(lines)
+    )
 
 
 def _scatter_axes(block: Scatter) -> Markup:
@@ -151,87 +294,147 @@ def _scatter_axes(block: Scatter) -> Markup:
             PLOT_LEFT, PLOT_TOP, PLOT_RIGHT - PLOT_LEFT, PLOT_BOTTOM - PLOT_TOP
         )
     ]
-    for fraction, label in figures.ticks(block.x_labels, *block.x_range):
+    x_ticks = figures.ticks(block.x_labels, *block.x_range)
+    room = (PLOT_RIGHT - PLOT_LEFT - 2 * INSET) / max(1, len(x_ticks) - 1) - 4
+    for fraction, label in x_ticks:
         x = _plot_x(fraction)
         parts.append(
             Markup(
                 '<line class="grid" x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}"/>'
-                '<text class="tick" x="{0:.1f}" y="{3}" text-anchor="middle">{4}</text>'
-            ).format(x, PLOT_TOP, PLOT_BOTTOM, PLOT_BOTTOM + 13, one_line(label))
+                '<text class="tick" y="{3}" text-anchor="middle">{4}</text>'
+            ).format(
+                x,
+                PLOT_TOP,
+                PLOT_BOTTOM,
+                PLOT_BOTTOM + TYPE_SIZE + 2,
+                _spans(x, _tick_lines(label, room)),
+            )
         )
     for fraction, label in figures.ticks(block.y_labels, *block.y_range):
         y = _plot_y(fraction)
+        lines = _tick_lines(label, PLOT_LEFT - 26)
         parts.append(
             Markup(
                 '<line class="grid" x1="{0}" y1="{1:.1f}" x2="{2}" y2="{1:.1f}"/>'
-                '<text class="tick" x="{3}" y="{4:.1f}" text-anchor="end">{5}</text>'
-            ).format(PLOT_LEFT, y, PLOT_RIGHT, PLOT_LEFT - 5, y + 3, one_line(label))
+                '<text class="tick" y="{3:.1f}" text-anchor="end">{4}</text>'
+            ).format(
+                PLOT_LEFT,
+                y,
+                PLOT_RIGHT,
+                y + 4.5 - (len(lines) - 1) * TYPE_SIZE / 2,
+                _spans(PLOT_LEFT - 6, lines),
+            )
         )
-    middle_x = (PLOT_LEFT + PLOT_RIGHT) / 2
-    middle_y = (PLOT_TOP + PLOT_BOTTOM) / 2  # of the frame, where the y title goes
     parts.append(
         Markup(
-            '<text class="axis" x="{:.1f}" y="{}" text-anchor="middle">{}</text>'
-            '<text class="axis" transform="rotate(-90)" x="{:.1f}" y="12"'
-            ' text-anchor="middle">{}</text>'
+            '<text class="axis" x="{:.1f}" y="{}" text-anchor="middle">{} →</text>'
+            '<text class="axis" transform="rotate(-90)" x="{:.1f}" y="{}"'
+            ' text-anchor="middle">{} →</text>'
         ).format(
-            middle_x,
-            SCATTER_HEIGHT - 6,
+            (PLOT_LEFT + PLOT_RIGHT) / 2,
+            SCATTER_HEIGHT - 5,
             one_line(block.x_title),
-            -middle_y,
+            -(PLOT_TOP + PLOT_BOTTOM) / 2,
+            TYPE_SIZE + 1,
             one_line(block.y_title),
         )
     )
     return _concat(parts)
 
 
-def _label_anchor(fraction: float, x: float, radius: float) -> tuple[str, float]:
-    """Where a point's label goes: centred above it, or kept inside near either end."""
-    if fraction < 0.2:
-        return "start", x - radius
-    if fraction > 0.8:
-        return "end", x + radius
-    return "middle", x
+def _scatter_marks(
+    block: Scatter,
+) -> list[tuple[figures.PointFigure, tuple[float, float, float], Place | None, Place | None]]:
+    """Each point (biggest first) with its circle (x, y, radius), its name's place, and,
+    where no place beside it is clear for the name, its number's place (``None``: on the
+    circle): such points are numbered and named under the plot."""
+    points = sorted(figures.scatter(block), key=lambda p: -p.size)  # big first, small on top
+    marks = [
+        (
+            _plot_x(p.x),
+            _plot_y(p.y),
+            SMALLEST_MARK + (LARGEST_MARK - SMALLEST_MARK) * math.sqrt(p.size),
+        )
+        for p in points
+    ]
+    frame = (PLOT_LEFT, PLOT_TOP, PLOT_RIGHT, PLOT_BOTTOM)
+    taken: list[tuple[float, float, float, float]] = []
+    names = place_labels(
+        [(x, y, r, one_line(p.label)) for (x, y, r), p in zip(marks, points, strict=True)],
+        frame=frame,
+        size=TYPE_SIZE,
+        avoid=taken,
+    )
+    numbers: list[Place | None] = [None] * len(points)
+    unnamed = [i for i, place in enumerate(names) if place is None and one_line(points[i].label)]
+    numbered = place_labels(
+        [(*marks[i], str(n)) for n, i in enumerate(unnamed, start=1)],
+        frame=frame,
+        size=TYPE_SIZE,
+        avoid=taken,
+    )
+    for i, place in zip(unnamed, numbered, strict=True):
+        numbers[i] = place
+    return list(zip(points, marks, names, numbers, strict=True))
+
+
+def scatter_named_below(block: Scatter) -> list[str]:
+    """The points named under the plot rather than beside their marks."""
+    return [
+        one_line(point.label)
+        for point, _, place, _ in _scatter_marks(block)
+        if place is None and one_line(point.label)
+    ]
 
 
 @WEB.draws(Scatter)
 def _scatter(block: Scatter, t: Translator) -> Markup:
-    marks = []
-    # Biggest first, so a small point is drawn over a big one rather than hidden by it.
-    for point in sorted(figures.scatter(block), key=lambda p: -p.size):
-        x, y = _plot_x(point.x), _plot_y(point.y)
-        radius = SMALLEST_MARK + (LARGEST_MARK - SMALLEST_MARK) * math.sqrt(point.size)
+    circles: list[Markup] = []
+    badges: list[Markup] = []
+    labels: list[Markup] = []
+    legend: list[Markup] = []
+    for point, (x, y, radius), place, number_place in _scatter_marks(block):
         name, count = one_line(point.label), t.number(point.count)
-        anchor, label_x = _label_anchor(point.x, x, radius)
-        marks.append(
+        circles.append(
             Markup(
-                '<g class="pt"><title>{}</title><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
-                '<text class="n" x="{x:.1f}" y="{count_y:.1f}" text-anchor="middle">{}</text>'
-                '<text class="name" x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="{}">{}</text>'
-                "</g>"
-            ).format(
-                f"{name}: {count}" if name else count,
-                count,
-                anchor,
-                name,
-                x=x,
-                y=y,
-                r=radius,
-                count_y=y + 3.5,
-                label_x=label_x,
-                label_y=y - radius - 3,
-            )
+                '<g class="pt"><title>{}</title><circle cx="{:.1f}" cy="{:.1f}" r="{:.1f}"/></g>'
+            ).format(f"{name}: {count}" if name else count, x, y, radius)
         )
+        if place is not None:
+            labels.append(
+                Markup(
+                    '<text class="name" x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>'
+                ).format(*place, name)
+            )
+        elif name:  # no room beside the point: a number by it, and its name below the plot
+            number = len(legend) + 1
+            legend.append(Markup("<li><b>{}</b> {} ({})</li>").format(number, name, count))
+            if number_place is None:  # not even for a number: on the circle itself
+                number_place = (x, y + 4.5, "middle")
+                css = "n"
+            else:
+                css = "name"
+            badges.append(
+                Markup('<text class="{}" x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>').format(
+                    css, *number_place, number
+                )
+            )
+    # Numbers and names over every circle, so a point hidden by a bigger one stays named.
+    drawn = circles + badges + labels
     svg = Markup(
-        '<svg viewBox="0 0 {} {}" role="img" direction="ltr" aria-label="{}">{}{}</svg>'
+        '<svg viewBox="0 0 {:g} {:g}" role="img" direction="ltr" aria-label="{}">{}{}</svg>'
     ).format(
         SCATTER_WIDTH,
         SCATTER_HEIGHT,
         one_line(block.title or f"{block.x_title} / {block.y_title}"),
         _scatter_axes(block),
-        _concat(marks),
+        _concat(drawn),
     )
-    return _block("scatter", block.title, svg)
+    named = Markup('<ol class="named">{}</ol>').format(_concat(legend)) if legend else Markup()
+    return _block("scatter", block.title, svg + named)
+
+
+# -- words, texts, tables, radar, notes -----------------------------------------------------
 
 
 @WEB.draws(Words)
@@ -257,11 +460,16 @@ def _texts(block: Texts, t: Translator) -> Markup:
 
 @WEB.draws(Table)
 def _table_block(block: Table, t: Translator) -> Markup:
-    rows = [Markup("<tr>{}</tr>").format(_cells("td", map(one_line, row))) for row in block.rows]
+    rows = [
+        Markup("<tr>{}</tr>").format(
+            _concat(Markup('<td dir="auto">{}</td>').format(one_line(cell)) for cell in row)
+        )
+        for row in block.rows
+    ]
     return _block("table", block.title, _table([_cells("th", map(one_line, block.headers))], rows))
 
 
-RADAR_CENTRE, RADAR_RADIUS, RADAR_LABEL_RADIUS = 100.0, 80.0, 92.0
+RADAR_CENTRE, RADAR_RADIUS, RADAR_LABEL_RADIUS = 100.0, 70.0, 84.0
 
 
 def _radar_point(index: int, count: int, radius: float) -> tuple[float, float]:
@@ -272,6 +480,14 @@ def _radar_point(index: int, count: int, radius: float) -> tuple[float, float]:
 def _polygon(css: str, points: Iterable[tuple[float, float]]) -> Markup:
     coordinates = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     return Markup('<polygon class="{}" points="{}"/>').format(css, coordinates)
+
+
+def _radar_anchor(x: float) -> str:
+    if x < RADAR_CENTRE - 5:
+        return "end"
+    if x > RADAR_CENTRE + 5:
+        return "start"
+    return "middle"
 
 
 @WEB.draws(Radar)
@@ -291,14 +507,16 @@ def _radar(block: Radar, t: Translator) -> Markup:
     values = _polygon(
         "val", (_radar_point(i, count, RADAR_RADIUS * f) for i, f in enumerate(fractions[:count]))
     )
-    labels = _concat(
-        Markup('<text x="{:.1f}" y="{:.1f}" text-anchor="middle">{}</text>').format(
-            *_radar_point(i, count, RADAR_LABEL_RADIUS), one_line(axis)
+    labels = []
+    for i, axis in enumerate(block.axes):
+        x, y = _radar_point(i, count, RADAR_LABEL_RADIUS)
+        labels.append(
+            Markup('<text x="{:.1f}" y="{:.1f}" text-anchor="{}">{}</text>').format(
+                x, y + 3, _radar_anchor(x), one_line(axis)
+            )
         )
-        for i, axis in enumerate(block.axes)
-    )
-    svg = Markup('<svg viewBox="-20 0 240 200" role="img" aria-label="{}">{}{}{}</svg>').format(
-        one_line(block.title), rings, values, labels
+    svg = Markup('<svg viewBox="-60 0 320 200" role="img" aria-label="{}">{}{}{}</svg>').format(
+        one_line(block.title), rings, values, _concat(labels)
     )
     return _block("radar", block.title, svg)
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from facilitate.cli import CLIError
+from facilitate.cli import CLIError, storage_problem
 
 
 def _positive_int(text: str) -> int:
@@ -91,9 +91,31 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_rehearse)
 
 
+def _load(session_id: str, include_small: bool) -> Any:
+    """The session's report: from a private copy when it sits on a read-only disk (where
+    it cannot be opened for writing); one line for a damaged or unreadable one."""
+    import sqlite3
+
+    from facilitate.faults import FaultKind, StorageError
+    from facilitate.report.collect import ReportError, load_report
+    from facilitate.session_files import private_copy, session_path
+
+    try:
+        try:
+            return load_report(session_id, include_small=include_small)
+        except StorageError as error:
+            if error.kind is not FaultKind.READ_ONLY:
+                raise
+            with private_copy(session_path(session_id)) as copy:
+                return load_report(copy.stem, include_small=include_small, directory=copy.parent)
+    except ReportError as error:
+        raise CLIError(str(error)) from None
+    except (StorageError, sqlite3.Error, OSError) as error:
+        raise storage_problem(error, f"cannot report on session {session_id}") from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from facilitate.report import format_for, render
-    from facilitate.report.collect import ReportError, load_report
     from facilitate.store import SessionNotFound, latest_session
 
     session_id = args.session
@@ -107,10 +129,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CLIError(
             f"cannot tell the format from {args.output!r}; add --format html, md, csv or json"
         )
-    try:
-        report = load_report(session_id, include_small=args.include_small)
-    except ReportError as error:
-        raise CLIError(str(error)) from None
+    report = _load(session_id, args.include_small)
     text = render(report, fmt)
     if args.output is None or args.output == "-":
         sys.stdout.write(text)
@@ -132,13 +151,18 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_rehearse(args: argparse.Namespace) -> int:
     from facilitate.agenda import AgendaError, load_agenda
+    from facilitate.commands import NotSaved
     from facilitate.dress_rehearsal import VIA_ENGINE, VIA_HTTP, dress_rehearsal, server_available
+    from facilitate.faults import StorageError
     from facilitate.i18n import translator
+    from facilitate.store import Store, sessions_dir
 
     try:
         agenda = load_agenda(args.agenda)
     except AgendaError as error:
         raise CLIError("\n".join(str(problem) for problem in error.problems)) from None
+    except OSError as error:
+        raise CLIError(f"{args.agenda}: cannot read the agenda ({error.strerror})") from None
     via = VIA_ENGINE if args.in_process else VIA_HTTP
     if via == VIA_HTTP and not server_available():
         print("the server is not installed here; answering in-process instead", file=sys.stderr)
@@ -147,6 +171,10 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     def progress(number: int, item: Any) -> None:
         print(f"  {number:>2}/{len(agenda.items)}  {item.title}", file=sys.stderr, flush=True)
 
+    try:  # before anything is printed: a disk that cannot take it is one line
+        store = Store.create()
+    except (StorageError, OSError) as error:
+        raise storage_problem(error, f"cannot save a rehearsal in {sessions_dir()}") from None
     print(
         f"rehearsing {agenda.title!r} with {args.participants} simulated participants"
         f" ({'through the server on 127.0.0.1' if via == VIA_HTTP else 'in-process'})",
@@ -157,15 +185,21 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         if args.speed > 0:
             print(f"watch it on the projector page: {server.screen_url}", file=sys.stderr)
 
-    outcome = dress_rehearsal(
-        agenda,
-        args.participants,
-        seed=args.seed,
-        via=via,
-        speed=args.speed,
-        on_item=progress,
-        on_server=show_server,
-    )
+    try:
+        outcome = dress_rehearsal(
+            agenda,
+            args.participants,
+            seed=args.seed,
+            via=via,
+            speed=args.speed,
+            on_item=progress,
+            on_server=show_server,
+            store=store,
+        )
+    except NotSaved as failure:
+        raise storage_problem(failure.error, "the rehearsal could not be saved") from None
+    except (StorageError, OSError) as error:
+        raise storage_problem(error, f"the rehearsal {store.id} could not be saved") from None
     approved = (
         f", {outcome.approved} free texts approved (a rehearsal approves them all)"
         if outcome.approved

@@ -9,6 +9,7 @@ path                        what                                             mod
 ``/w``                      the quick exit                                   :mod:`.participant`
 ``/screen/SECRET``          the web projector page, its part and channel     :mod:`.projector`
 ``/control/SECRET``         the control page, its part, and the API (POST)   :mod:`.control`
+``/control/SECRET/screen``  the web projector's page and colours (POST)      :mod:`.control`
 ``/s/NAME``                 CSS and script                                   :mod:`.responses`
 =========================== ================================================ ==================
 
@@ -60,6 +61,7 @@ ROUTES = [
     web.get("/control/{secret}", control.control_page),
     web.get("/control/{secret}/part", control.control_fragment),
     web.get("/control/{secret}/events", control.control_events),
+    web.post("/control/{secret}/screen", control.screen_settings),  # before the commands
     web.post("/control/{secret}/{action}", control.act),
 ]
 

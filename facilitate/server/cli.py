@@ -3,6 +3,9 @@
 For a facilitator who prefers the browser projector and control pages, for scripts and
 for benchmarks. Prints the join URL and the facilitator's URLs (one JSON object with
 ``--json``), then serves until Ctrl-C or SIGTERM, and closes the session cleanly.
+``--resume`` continues a stored session instead (after a crash, say). What cannot be
+done (a full disk, a read-only folder, a damaged session) is one line and exit 1; a
+fault while serving is one line on standard error when it begins and one when it ends.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 import ssl
 import sys
 
-from facilitate.cli import CLIError
+from facilitate.cli import CLIError, new_engine, resume_engine, storage_problem
 from facilitate.i18n import LANGUAGES
 from facilitate.server.tls import TLSError, add_tls_options, context_from_args
 
@@ -21,7 +24,17 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p = sub.add_parser(
         "serve", help="run the participant server and browser projector without the terminal UI"
     )
-    p.add_argument("agenda", metavar="AGENDA", help="the agenda file (.toml)")
+    p.add_argument(
+        "agenda", metavar="AGENDA", nargs="?", help="the agenda file (.toml); not with --resume"
+    )
+    p.add_argument(
+        "--resume",
+        metavar="ID",
+        nargs="?",
+        const="latest",
+        default=None,
+        help="continue a stored session (its id; the latest without one) instead of starting one",
+    )
     p.add_argument(
         "--host",
         default=None,
@@ -72,18 +85,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.port is not None and not 0 <= args.port <= 65535:
         raise CLIError(f"--port: expected a number from 0 to 65535, got {args.port}")
-    try:
-        agenda = load_agenda(args.agenda)
-    except AgendaError as error:
-        raise CLIError("\n".join(str(p) for p in error.problems)) from None
-    except OSError as error:
-        raise CLIError(f"{args.agenda}: cannot read the agenda ({error.strerror})") from None
+    if (args.agenda is None) == (args.resume is None):
+        raise CLIError(
+            "serve: name the agenda file (facilitate serve AGENDA), or continue a session"
+            " with --resume [ID], not both"
+        )
+    if args.resume is not None and args.ephemeral:
+        raise CLIError("--ephemeral starts a session kept in memory; it cannot --resume one")
+    agenda = None
+    if args.agenda is not None:
+        try:
+            agenda = load_agenda(args.agenda)
+        except AgendaError as error:
+            raise CLIError("\n".join(str(p) for p in error.problems)) from None
+        except OSError as error:
+            raise CLIError(f"{args.agenda}: cannot read the agenda ({error.strerror})") from None
     try:
         tls = context_from_args(args)
     except TLSError as error:
         raise CLIError(str(error)) from None
     wifi = _wifi_payload(args.wifi)
     return asyncio.run(_serve(agenda, args, wifi, tls))
+
+
+def _warn(server: object) -> None:
+    """What the facilitator should know about connections (a low open-file limit)."""
+    from facilitate.i18n import translator
+
+    t = translator("en")  # the command line speaks English
+    for warning in getattr(server, "warnings", ()):
+        print(f"facilitate: warning: {warning.text(t)}", file=sys.stderr, flush=True)
 
 
 async def _serve(
@@ -93,13 +124,16 @@ async def _serve(
     import json
     import signal
 
-    from facilitate.engine import Engine
+    from facilitate.faults import StorageError
     from facilitate.qr import qr_text
     from facilitate.server import start_server
-    from facilitate.store import Store, wipe_session
+    from facilitate.store import wipe_session
 
-    store = Store.create(ephemeral=args.ephemeral)
-    engine = Engine.new(agenda, store)  # type: ignore[arg-type]
+    if agenda is None:
+        engine = resume_engine(args.resume)
+    else:
+        engine = new_engine(agenda, ephemeral=args.ephemeral)
+    store = engine.store
     try:
         try:
             server = await start_server(
@@ -112,7 +146,7 @@ async def _serve(
             )
         except OSError as error:
             engine.close()
-            if not store.ephemeral:
+            if not store.ephemeral and agenda is not None:
                 wipe_session(store.id)  # nothing happened in it; leave no empty session behind
             raise CLIError(
                 f"cannot listen on {args.host or 'the local network'}: {error.strerror}"
@@ -135,13 +169,19 @@ async def _serve(
                 if not store.ephemeral:
                     print(f"Session:    {store.id}")
                 print("Press Ctrl-C to stop.", flush=True)
+            _warn(server)
             await stopping.wait()
         finally:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(signum)
             await server.stop()
     finally:
-        engine.close()
+        try:
+            engine.close()
+        except StorageError as error:
+            raise storage_problem(
+                error, f"stopped, but the end of session {store.id} could not be saved"
+            ) from None
     if not args.json:
         print("Stopped; the session is saved." if not store.ephemeral else "Stopped.")
     return 0

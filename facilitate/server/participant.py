@@ -1,8 +1,12 @@
 """The participant's side: join with the code, see the current item, answer, change, withdraw.
 
-Pages work without JavaScript (forms POST and redirect back; a Refresh link reloads);
-``p.js`` only swaps in the next item when the live channel says it changed. The page's
-own words are in the participant's language; questions and options are the agenda's.
+Pages work without JavaScript (forms POST and redirect back; a full-width button looks
+for the next question, and a page with no form to fill refreshes itself); ``p.js`` only
+swaps in the next item when the live channel says it changed, and counts the time down.
+A bar on top says whether the item is open, how long is left, whether this phone's
+answer was received, and whether its own free text waits for approval or was approved
+(never anything about other people's answers). The page's own words are in the
+participant's language; questions and options are the agenda's.
 The quick exit leads to a dull local page with nothing on it about the workshop, and
 ends the device's cookie there, so neither Back nor the address brings the workshop back.
 """
@@ -17,13 +21,15 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from facilitate.engine import OPEN, WAITING, NotJoined, PluginError, RoomLocked
+from facilitate.engine import OPEN, WAITING, Engine, NotJoined, PluginError, RoomLocked
+from facilitate.engine.runs import APPROVED, PENDING, ItemRun
 from facilitate.forms import (
     ANSWER_MESSAGES,
     AnswerError,
     RawForm,
 )
 from facilitate.i18n import N_, Translator
+from facilitate.model import format_clock
 from facilitate.server.responses import (
     LANGUAGE_COOKIE,
     frame_values,
@@ -126,6 +132,59 @@ def item_path(prefix: str, item_id: str) -> str:
     return f"{prefix}/{quote(item_id, safe='')}"
 
 
+# -- the bar: the item's state, its time, this phone's answer -------------------------------
+
+REFRESH_SECONDS = 10
+"""How often a page with nothing to fill in reloads itself when JavaScript is off."""
+EXCERPT = 40
+"""Characters of a text quoted back in its status."""
+TEXT_STATES = {
+    PENDING: N_("“{text}”: waiting for the facilitator's approval"),
+    APPROVED: N_("“{text}”: approved for the screen"),
+}
+
+
+def phone_clock(run: ItemRun, t: Translator) -> dict[str, Any]:
+    """The item's time as a phone shows it (nothing before the timer starts)."""
+    timer = run.timer
+    remaining = timer.remaining
+    if not timer.started and not timer.running:
+        return {"words": "", "left": None}
+    if remaining < 0:
+        return {"words": t.gettext("Time is up"), "left": None}
+    time = format_clock(remaining)
+    if not timer.running:
+        return {"words": t.gettext("{time} left (paused)", time=time), "left": None}
+    return {"words": t.gettext("{time} left", time=time), "left": round(remaining)}
+
+
+def excerpt(text: str) -> str:
+    """A text's first words, on one line, cut between words."""
+    text = " ".join(text.split())
+    if len(text) <= EXCERPT:
+        return text
+    cut = text[: EXCERPT - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def text_states(engine: Engine, item_id: str, form: Any, answer: Any) -> list[tuple[str, str]]:
+    """This phone's own free texts (each moderated field it filled) and what became of
+    them: waiting for approval, or approved. A rejected text was erased from the
+    answer, so it is not there to report."""
+    if not isinstance(answer, dict):
+        return []
+    found = []
+    for name in form.moderated_fields():
+        text = answer.get(name)
+        if isinstance(text, str) and text:
+            state = engine.decision(item_id, text)
+            if state in TEXT_STATES:
+                found.append((excerpt(text), state))
+    return found
+
+
 # -- the current item ---------------------------------------------------------------------
 
 
@@ -141,8 +200,13 @@ def item_values(
     engine = state.engine
     run = engine.current_run
     item = run.item
-    live = {"item": item.id, "phase": run.phase if item.activity is not None else WAITING}
-    values: dict[str, Any] = {"live": live, "shows": "waiting"}
+    live = {
+        "item": item.id,
+        "phase": run.phase if item.activity is not None else WAITING,
+        "timer": str(state.timer_changes),
+    }
+    # Pages with nothing to fill in refresh themselves (without JavaScript).
+    values: dict[str, Any] = {"live": live, "shows": "waiting", "refresh": REFRESH_SECONDS}
     if item.activity is None or run.phase == WAITING:
         return values
     try:
@@ -150,13 +214,20 @@ def item_values(
         answer = engine.answer_of(token, item.id)
     except PluginError:
         return values | {"shows": "unavailable"}
+    if run.phase == OPEN:
+        values["refresh"] = 0
     t = participant_words(request)
+    states = text_states(engine, item.id, form, answer)
     return values | {
         "shows": "form",
         "title": item.title,
         "form": form,
         "phase_open": run.phase == OPEN,
         "answered": answer is not None,
+        "clock": phone_clock(run, t),
+        "timer_changes": state.timer_changes,
+        "texts": [(t.gettext(TEXT_STATES[mark], text=text), mark) for text, mark in states],
+        "waiting_texts": any(mark == PENDING for _, mark in states),
         "raw": raw if raw is not None else form.raw(answer),
         "form_token": state.form_token(token) or "",
         "answer_path": item_path("/a", item.id),
@@ -184,7 +255,12 @@ async def index(request: web.Request) -> web.Response:
         if request.query.get("part"):
             raise PageError(403, NOT_JOINED)
         return page(request, render("join.html", t, error="", **frame_values(request)))
-    if request.query.get("part"):
+    part = request.query.get("part")
+    if part == "bar":  # the live page's time and statuses, fetched again on a change
+        values = item_values(request, token)
+        shown = render("bar.html", t, **values) if values["shows"] == "form" else ""
+        return page(request, shown)
+    if part:
         return page(request, render("item.html", t, **item_values(request, token)))
     return item_page(request, token)
 
@@ -303,9 +379,10 @@ async def retract(request: web.Request) -> web.Response:
 
 
 async def participant_events(request: web.Request) -> web.StreamResponse:
-    if member_token(request) is None:
+    token = member_token(request)
+    if token is None:
         raise PageError(403, NOT_JOINED)
-    return await stream(request, state_of(request).participants)
+    return await stream(request, state_of(request).participants, device=token)
 
 
 QUICK_EXIT_CLEARS = '"cache", "cookies", "storage"'

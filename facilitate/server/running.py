@@ -5,6 +5,10 @@ default) with ``AppRunner`` + ``TCPSite``, so the TUI's loop or ``facilitate ser
 host it, and returns a :class:`RunningServer` with the URLs to show. Given a TLS context
 (the facilitator's own certificate, see :mod:`facilitate.server.tls`), every address
 speaks HTTPS and the URLs say so.
+
+Before it listens it raises the open-file limit, and it closes idle connections (see
+:mod:`facilitate.server.connections`); what the facilitator should know about that (a
+low limit, a crowd of connections) is in :attr:`RunningServer.warnings`.
 """
 
 from __future__ import annotations
@@ -20,11 +24,24 @@ from attrs import define
 
 from facilitate.engine import Engine
 from facilitate.server.app import make_app
+from facilitate.server.connections import (
+    CROWDED_NOTICE,
+    IDLE_SECONDS,
+    LOW_LIMIT_NOTICE,
+    ConnectionGuard,
+    ConnectionNotice,
+    FileLimit,
+    OncePerMinute,
+    quiet_accept_errors,
+    raise_open_file_limit,
+)
 from facilitate.server.security import headers_on_every_response
 from facilitate.server.state import STATE
 
 LOOPBACK = "127.0.0.1"
 SHUTDOWN_SECONDS = 3.0
+LINGER_SECONDS = 2.0
+"""After answering, how long an unread request body may still be read before closing."""
 
 
 class _NoAddresses(logging.Filter):
@@ -44,6 +61,9 @@ class _NoAddresses(logging.Filter):
 
 _server_log = logging.getLogger("facilitate.server.http")
 _server_log.addFilter(_NoAddresses())
+# A malformed request is one line, and a flood of them one line a minute.
+_MALFORMED = OncePerMinute(("Error handling request", "Unhandled exception"))
+_server_log.addFilter(_MALFORMED)
 
 
 def lan_address() -> str | None:
@@ -92,6 +112,19 @@ class RunningServer:
     note: str = ""
     tls: bool = False
     """Whether the server speaks HTTPS (with the facilitator's certificate)."""
+    limit: FileLimit | None = None
+    guard: ConnectionGuard | None = None
+
+    @property
+    def warnings(self) -> list[ConnectionNotice]:
+        """What the facilitator should know now about connections (``.text(t)`` words it)."""
+        found: list[ConnectionNotice] = []
+        if self.limit is not None and self.limit.low:
+            limit = self.limit
+            found.append(ConnectionNotice(LOW_LIMIT_NOTICE, limit.phones, {"limit": limit.soft}))
+        if self.guard is not None and self.guard.crowded:
+            found.append(ConnectionNotice(CROWDED_NOTICE, len(self.guard.open)))
+        return found
 
     @property
     def scheme(self) -> str:
@@ -177,23 +210,39 @@ async def start_server(
             note = "No local network found: phones cannot reach this computer yet."
     else:
         hosts = [host] if _is_loopback(host) else [host, LOOPBACK]
+    limit = raise_open_file_limit()
+    quiet_accept_errors()
+    _MALFORMED.reset()
     app = make_app(engine, wifi_payload=wifi_payload, facilitator_language=facilitator_language)
     runner = web.AppRunner(
-        app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, logger=_server_log
+        app,
+        access_log=None,
+        shutdown_timeout=SHUTDOWN_SECONDS,
+        logger=_server_log,
+        keepalive_timeout=IDLE_SECONDS,
+        lingering_time=LINGER_SECONDS,
     )
     await runner.setup()
     headers_on_every_response(runner)
+    assert runner.server is not None
+    guard = ConnectionGuard(runner.server, limit.connections, burst=limit.backlog)
+    # Phones' live streams may take most of the connections, not all: answers need some.
+    app[STATE].participants.limit = max(8, limit.connections - limit.connections // 8 - 8)
+    engine.watch_storage()
     try:
         chosen = 8000 if port is None else port
-        first = web.TCPSite(runner, hosts[0], chosen, ssl_context=tls)
+        backlog = limit.backlog
+        first = web.TCPSite(runner, hosts[0], chosen, ssl_context=tls, backlog=backlog)
         await first.start()
         bound = runner.addresses[0][1]
         for extra in hosts[1:]:
-            await web.TCPSite(runner, extra, bound, ssl_context=tls).start()
+            await web.TCPSite(runner, extra, bound, ssl_context=tls, backlog=backlog).start()
     except BaseException:
         await runner.cleanup()
         raise
     address = (lan_address() or LOOPBACK) if hosts[0] == "0.0.0.0" else hosts[0]
-    server = RunningServer(engine, runner, address, bound, note, tls=tls is not None)
+    server = RunningServer(
+        engine, runner, address, bound, note, tls=tls is not None, limit=limit, guard=guard
+    )
     app[STATE].advertised_url = server.base_url
     return server

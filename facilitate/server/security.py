@@ -4,30 +4,49 @@ Every response carries the headers below (no inline script or style, nothing fro
 elsewhere, no caching, no referrer). State changes only by POST, from the same origin;
 participant posts also carry a per-device form token and face a rate limit keyed on the
 device token (never an address). Bodies over :data:`MAX_BODY` are refused before they
-are read. The :func:`guard` middleware turns every refusal, and every unexpected error,
-into a readable page; it never shows a traceback. Requests too broken to reach the
-application (aiohttp answers those itself) get the headers through
-:func:`headers_on_every_response`.
+are read, and a body must arrive within :data:`BODY_SECONDS` (a phone on a bad network
+sends a few hundred bytes well within it; a connection that trickles one byte at a time
+does not hold a file open for long). A body that cannot be read as sent (a broken
+``Content-Encoding``, a multipart without its boundary, a charset no one knows) is a
+400, never a 500. The :func:`guard` middleware turns every refusal, and every unexpected
+error, into a readable page; it never shows a traceback. A write that fails because the
+session cannot be saved is a 503 that says so (the store logs the fault once, not once a
+request). Requests too broken to reach the application (aiohttp answers those itself)
+get the headers through :func:`headers_on_every_response`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
+import email.message
+import email.parser
+import email.policy
+import email.utils
 import functools
 import hmac
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import unquote_plus
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler, Middleware
+from aiohttp.web_protocol import RequestPayloadError
+from multidict import MultiDict
 
+from facilitate.faults import StorageError
 from facilitate.i18n import N_
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 32 * 1024
 MAX_FIELDS = 500
+BODY_SECONDS = 10.0
+"""How long a request's body may take to arrive once its head has."""
 FORM_TOKEN_FIELD = "_ft"
 
 SECURITY_HEADERS = {
@@ -62,12 +81,17 @@ SERVER_ERROR = N_("Something went wrong. Your earlier answers are safe. Please t
 FACILITATOR_ONLY = N_("This page needs the facilitator's link.")
 QUESTION_CLOSED = N_("This question is closed.")
 UNAVAILABLE = N_("This question is not available right now.")
+TOO_SLOW = N_("This took too long to arrive, so nothing was saved. Please try again.")
+NOT_SAVED = N_(
+    "Your answer could not be saved just now, so it was not counted. Please try again in a moment."
+)
 
 STATUS_MESSAGES = {
     400: BAD_REQUEST,
     403: FACILITATOR_ONLY,
     404: NOT_FOUND,
     405: WRONG_METHOD,
+    408: TOO_SLOW,
     409: QUESTION_CLOSED,
     413: TOO_LARGE,
     429: TOO_MANY,
@@ -76,12 +100,17 @@ STATUS_MESSAGES = {
 
 
 class PageError(Exception):
-    """Refuse a request with a readable page: an HTTP status and a catalog message id."""
+    """Refuse a request with a readable page: an HTTP status and a catalog message id.
 
-    def __init__(self, status: int, message: str) -> None:
+    ``close`` ends the connection after the page (its request could not be read to the
+    end, so the next bytes on it mean nothing).
+    """
+
+    def __init__(self, status: int, message: str, *, close: bool = False) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.close = close
 
 
 Refuse = Callable[[web.Request, int, str], web.StreamResponse]
@@ -112,9 +141,15 @@ def guard(refuse: Refuse) -> Middleware:
                     raise PageError(413, TOO_LARGE)
                 if request.method == "POST" and not same_origin(request):
                     raise PageError(403, CROSS_SITE)
+                await read_body(request)
             return await handler(request)
         except PageError as refusal:
-            return refuse(request, refusal.status, refusal.message)
+            response = refuse(request, refusal.status, refusal.message)
+            if refusal.close:
+                response.force_close()
+            return response
+        except StorageError:  # the store has logged it, once for the whole fault
+            return refuse(request, 503, NOT_SAVED)
         except web.HTTPException as refusal:
             if refusal.status < 400:
                 raise
@@ -200,28 +235,107 @@ class RateLimiter:
                 del self._buckets[key]
 
 
+async def read_body(request: web.Request) -> bytes:
+    """The request's body, read once (later reads get it from memory): within
+    :data:`BODY_SECONDS`, and a 400 if it cannot be decoded as sent."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            return await request.read()
+    except (TimeoutError, RequestPayloadError, HttpProcessingError) as error:
+        # The rest of the body is of no use: aiohttp must not read it after the page
+        # (it would raise the same error again), and the connection ends with it.
+        with contextlib.suppress(Exception):
+            request.content.feed_eof()
+        slow = isinstance(error, TimeoutError)
+        raise PageError(
+            408 if slow else 400, TOO_SLOW if slow else BAD_REQUEST, close=True
+        ) from None
+
+
+def _charset(request: web.Request) -> str:
+    """The body's declared charset, UTF-8 if none; one Python does not know is a 400."""
+    declared = request.charset
+    if not declared:
+        return "utf-8"
+    try:
+        return codecs.lookup(declared).name
+    except (LookupError, ValueError):
+        raise PageError(400, BAD_REQUEST) from None
+
+
 async def read_form(request: web.Request) -> dict[str, list[str]]:
     """The posted form as each key's values; a flood of fields is refused, files ignored."""
-    raw: dict[str, list[str]] = {}
+    body = await read_body(request)
     if request.content_type == "application/x-www-form-urlencoded":
-        # Parsed directly: quicker than request.post(), and every answer goes through here.
-        body = (await request.read()).decode("utf-8", "replace")
-        if body.count("&") >= MAX_FIELDS:
-            raise PageError(400, BAD_REQUEST)
-        # What parse_qsl(keep_blank_values=True) gives, without its per-pair overhead.
-        for pair in body.split("&"):
-            if not pair:
-                continue
-            key, _, value = pair.partition("=")
-            if "%" in key or "+" in key:
-                key = unquote_plus(key)
-            if "%" in value or "+" in value:
-                value = unquote_plus(value)
-            raw.setdefault(key, []).append(value)
-        return raw
-    data = await request.post()
-    if len(data) >= MAX_FIELDS:
+        return _urlencoded(body, _charset(request))
+    if request.content_type == "multipart/form-data":
+        return _multipart(request, body)
+    return {}
+
+
+def _urlencoded(body: bytes, charset: str) -> dict[str, list[str]]:
+    raw: dict[str, list[str]] = {}
+    if body.count(b"&") >= MAX_FIELDS:
         raise PageError(400, BAD_REQUEST)
-    for key in data:
-        raw.setdefault(key, [v for v in data.getall(key) if isinstance(v, str)])
+    # Parsed directly: quicker than request.post(), and every answer goes through here.
+    # What parse_qsl(keep_blank_values=True) gives, without its per-pair overhead.
+    utf8 = charset == "utf-8"
+    text = body.decode("utf-8" if utf8 else "latin-1", "replace")
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        if "%" in key or "+" in key or not utf8:
+            key = unquote_plus(key, encoding=charset, errors="replace")
+        if "%" in value or "+" in value or not utf8:
+            value = unquote_plus(value, encoding=charset, errors="replace")
+        raw.setdefault(key, []).append(value)
     return raw
+
+
+_MULTIPART = email.parser.BytesParser(policy=email.policy.compat32)
+
+
+def _multipart(request: web.Request, body: bytes) -> dict[str, list[str]]:
+    """A ``multipart/form-data`` body, read whole (it is at most :data:`MAX_BODY`): its
+    text fields; files and nested parts are ignored, a body without parts is a 400."""
+    content_type = request.headers.get("Content-Type", "")
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+    try:
+        message = _MULTIPART.parsebytes(head + body)
+        parts = message.get_payload() if message.is_multipart() else None
+    except Exception:  # the parser is lenient; whatever it cannot take is a bad request
+        parts = None
+    if not isinstance(parts, list):
+        raise PageError(400, BAD_REQUEST)
+    raw: dict[str, list[str]] = {}
+    for part in parts[:MAX_FIELDS]:
+        if not isinstance(part, email.message.Message):
+            continue
+        if part.is_multipart() or part.get_param("filename", header="content-disposition"):
+            continue
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        name = email.utils.collapse_rfc2231_value(name)
+        data = part.get_payload(decode=True)
+        value = data.decode("utf-8", "replace") if isinstance(data, bytes) else ""
+        raw.setdefault(name, []).append(value)
+    if len(parts) > MAX_FIELDS:
+        raise PageError(400, BAD_REQUEST)
+    return raw
+
+
+async def read_parameters(request: web.Request) -> Mapping[str, Any]:
+    """A control command's parameters: one JSON object, or form fields (repeatable)."""
+    if request.content_type == "application/json":
+        body = await read_body(request)
+        try:
+            given = json.loads(body.decode(_charset(request)))
+        except ValueError:  # not JSON, or not in its charset
+            raise PageError(400, BAD_REQUEST) from None
+        if not isinstance(given, dict):
+            raise PageError(400, BAD_REQUEST)
+        return given
+    form = await read_form(request)
+    return MultiDict((key, value) for key, values in form.items() for value in values)

@@ -54,6 +54,15 @@ class ServerState:
     """A ``WIFI:`` QR payload to show beside the join code, if the facilitator gave one."""
     last_done: str = ""
     """What the facilitator's last action from the control page did, in their language."""
+    screen_page: tuple[str, int] = ("", 0)
+    """The page of a long result the projector shows, as (item id, page): another item
+    starts at its first page. Memory only, like the theme."""
+    timer_changes: int = 0
+    """How often the current timers started, paused or changed: phones compare it with
+    their page's and fetch their time again when it moved."""
+    screen_theme: str = "light"
+    """The projector's colours, ``"light"`` or ``"dark"`` (the control page switches it;
+    ``?theme=`` on the projector's address overrides it for that browser)."""
     participants: Broadcast = field(factory=Broadcast)
     screen: Broadcast = field(factory=Broadcast)
     answer_limit: RateLimiter = field(factory=lambda: RateLimiter(burst=20, per_second=1.0))
@@ -90,7 +99,9 @@ class ServerState:
 
     # Engine events arrive on the loop thread (the engine is only ever driven from it).
     def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.ItemChanged | events.PhaseChanged):
+        if isinstance(event, events.TimerChanged):
+            self.timer_changes += 1
+        if isinstance(event, events.ItemChanged | events.PhaseChanged | events.TimerChanged):
             message = self.participant_message()
             if message != self.participants.message:
                 self.participants.publish(message)
@@ -114,6 +125,15 @@ class ServerState:
             self.wifi_payload = payload or None
             self.refresh_screen()
 
+    def page_of(self, item_id: str) -> int:
+        """The page of the item's result the projector shows (0 for another item's)."""
+        shown, page = self.screen_page
+        return page if shown == item_id else 0
+
+    def show_page(self, item_id: str, page: int) -> None:
+        self.screen_page = (item_id, max(0, page))
+        self.refresh_screen()
+
     def _flush_screen(self) -> None:
         self._screen_pending = False
         self.screen.publish(sse("change", str(self.screen.version + 1)))
@@ -121,7 +141,10 @@ class ServerState:
     def participant_message(self) -> bytes:
         run = self.engine.current_run
         phase = run.phase if run.item.activity is not None else WAITING
-        return sse("change", json.dumps({"item": run.item.id, "phase": phase}))
+        # "timer" counts the timer's starts, pauses and extensions: a phone whose page
+        # shows an older count fetches its time again (``/?part=bar``).
+        message = {"item": run.item.id, "phase": phase, "timer": self.timer_changes}
+        return sse("change", json.dumps(message))
 
     def start(self) -> None:
         self.participants = Broadcast(self.participant_message())

@@ -3,8 +3,10 @@
 The console speaks the facilitator's language (``language``, by default the system's);
 the projector speaks the room's (the agenda's), from :func:`facilitate.room.room_view`.
 Every key goes through :func:`facilitate.commands.perform`, as the web control page and
-rehearsals do. Notifications are for the facilitator: while the projector is shown
-they wait, and appear once the console is back.
+rehearsals do; the screen changes at once, and what the action did is said once it is
+saved (or that it could not be). Notifications are for the facilitator: while the
+projector is shown they wait, and appear once the console is back. While the session
+cannot be saved, the console says so first, in a banner; and when saving works again.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from facilitate import events
-from facilitate.commands import CommandError, Done, perform
+from facilitate.commands import CommandError, Done, NotSaved, perform
 from facilitate.engine import Engine
+from facilitate.faults import SAVING_AGAIN, StorageError, storage_banner
 from facilitate.i18n import Translator, system_language, translator
 from facilitate.render import terminal
 from facilitate.text import one_line
@@ -134,11 +137,13 @@ class FacilitateApp(App[int]):
         """Set by the panic key once the session is erased (see :meth:`wipe_and_quit`)."""
         self.started = asyncio.Event()
         """Set once the participant server (if any) is up, or has failed to start."""
+        self._confirmations: set[asyncio.Future[None]] = set()
 
     # -- life cycle ----------------------------------------------------------
 
     async def on_mount(self) -> None:
         self._unsubscribe = self.engine.subscribe(self._on_engine_event)
+        self.engine.watch_storage()
         self.set_interval(REFRESH_SECONDS, self._tick)
         # The console is drawn first; the server (and aiohttp's import) comes right after,
         # so the facilitator sees the workshop well under a second after typing the command.
@@ -226,7 +231,13 @@ class FacilitateApp(App[int]):
 
     def _on_engine_event(self, event: events.Event) -> None:
         self._dirty = True
-        if isinstance(event, events.PluginFailed):
+        if isinstance(event, events.StorageChanged):
+            if event.ok:
+                self.notify(self.t.gettext(SAVING_AGAIN), markup=False, timeout=10)
+            else:
+                banner = storage_banner(self.engine.storage_fault, self.t)
+                self.notify(banner, severity="error", markup=False, timeout=30)
+        elif isinstance(event, events.PluginFailed):
             message = one_line(event.message)
             self.notify(
                 self.t.gettext("A plugin failed: {message}", message=message),
@@ -240,9 +251,12 @@ class FacilitateApp(App[int]):
     def perform(self, name: str, **params: Any) -> Done | None:
         """Run a facilitator command (:mod:`facilitate.commands`) and say what it did.
 
+        The screen shows the change at once; what it did is said once it is saved (as
+        :func:`~facilitate.commands.perform_durably` confirms), or that it could not be.
         A refused command changes nothing and says why; a failure is shown, never fatal.
         """
         done: Done | None = None
+        mark = self.engine.store.mark()
         try:
             done = perform(self.engine, name, params)
         except CommandError as error:
@@ -256,12 +270,26 @@ class FacilitateApp(App[int]):
                 markup=False,
             )
         else:
-            said = done.text(self.t)
-            if said:
-                self.notify(said, markup=False)
+            confirming = asyncio.ensure_future(self._confirm(done, mark))
+            self._confirmations.add(confirming)
+            confirming.add_done_callback(self._confirmations.discard)
         self._dirty = True
         self._tick()
         return done
+
+    async def _confirm(self, done: Done, mark: int) -> None:
+        """Say what an action did once it is saved; or that it is not."""
+        try:
+            await self.engine.store.settled(mark)
+        except StorageError as error:
+            failed = NotSaved(done, error)
+            self.notify(failed.text(self.t), severity="error", markup=False, timeout=15)
+            return
+        except RuntimeError:  # the session was closed (or wiped) meanwhile
+            return
+        said = done.text(self.t)
+        if said:
+            self.notify(said, markup=False)
 
     def _workshop_screen(self) -> WorkshopScreen | None:
         for screen in reversed(self.screen_stack):
@@ -339,7 +367,11 @@ class FacilitateApp(App[int]):
             return self.t.gettext("starting the participant server…")
         # The server's note is looked up too: a sentence in the catalog reads translated.
         note = getattr(self.server, "note", "") or self._note
-        return self.t.gettext(note) if note else ""
+        said = [self.t.gettext(note)] if note else []
+        # And what it says about connections (a low open-file limit, a crowd).
+        for warning in getattr(self.server, "warnings", ()):
+            said.append(warning.text(self.t))
+        return " · ".join(said)
 
     @property
     def resume_hint(self) -> str:

@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import importlib
 import importlib.util
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from facilitate.cli import CLIError
+from facilitate.cli import CLIError, storage_problem
+from facilitate.faults import StorageError
 from facilitate.i18n import LANGUAGES, N_, primary_language
 
 if TYPE_CHECKING:
@@ -132,8 +135,7 @@ def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from facilitate.engine import Engine
-    from facilitate.store import Store
+    from facilitate.cli import new_engine
 
     _check_simulate(args.simulate)
     if args.simulate and not args.ephemeral:
@@ -143,25 +145,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     agenda = _load(args.agenda)
     tls = _tls(args)
-    engine = Engine.new(agenda, Store.create(ephemeral=args.ephemeral))
+    engine = new_engine(agenda, ephemeral=args.ephemeral)
     return _run(engine, args, simulate=args.simulate, seed=args.seed, tls=tls)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from facilitate.engine import Engine
-    from facilitate.store import SessionNotFound, Store, latest_session
+    """Continue a session (after a crash, say: see :func:`restore_terminal`)."""
+    from facilitate.cli import resume_engine
 
     tls = _tls(args)
-    try:
-        session_id = args.id or latest_session()
-        store = Store.open(session_id)
-    except SessionNotFound as error:
-        raise CLIError(f"{error}; list sessions with: facilitate sessions") from None
-    try:
-        engine = Engine.resume(store)
-    except Exception as error:
-        store.close()
-        raise CLIError(f"session {session_id} cannot be resumed: {error}") from None
+    engine = resume_engine(args.id)
     return _run(engine, args, tls=tls)
 
 
@@ -224,6 +217,54 @@ def served_app(
     )
 
 
+TEXTUAL_MODES_OFF = (
+    "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse reporting
+    "\x1b[?2004l"  # bracketed paste
+    "\x1b[?1049l"  # the alternate screen
+    "\x1b[?25h"  # the cursor shown
+)
+"""What a console turns on and a killed one leaves on, switched off."""
+
+
+def restore_terminal(stdin: Any = None, stdout: Any = None) -> bool:
+    """Set a terminal left raw back to normal: returns whether it had to.
+
+    A console killed with ``kill -9`` (or a laptop that froze) cannot restore the
+    terminal it took over: the shell then shows no typed text and ignores Enter. The
+    next console would save that raw state and "restore" it when it quits; so before
+    it starts, a terminal without echo or line editing gets them back (what ``stty sane``
+    does), and the mouse reporting and alternate screen are switched off.
+    """
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    try:
+        import termios
+
+        fd = stdin.fileno()
+        if not os.isatty(fd):
+            return False
+        attributes = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):
+        return False
+    except Exception:  # termios.error
+        return False
+    lflag = attributes[3]
+    if lflag & termios.ECHO and lflag & termios.ICANON:
+        return False
+    attributes[0] |= termios.BRKINT | termios.ICRNL | termios.IXON
+    attributes[1] |= termios.OPOST | termios.ONLCR
+    attributes[3] |= termios.ECHO | termios.ECHOE | termios.ECHOK | termios.ICANON
+    attributes[3] |= termios.ISIG | termios.IEXTEN
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, attributes)
+        if stdout.isatty():
+            stdout.write(TEXTUAL_MODES_OFF)
+            stdout.flush()
+    except Exception:  # termios.error, a closed stream: the guide says `reset`
+        return False
+    return True
+
+
 def _run(
     engine: Any,
     args: argparse.Namespace,
@@ -247,10 +288,16 @@ def _run(
     except ImportError as error:
         engine.close()
         raise CLIError(f"the participant server is not available: {error}") from None
+    restore_terminal()
     try:
         app.run()
     finally:
-        engine.close()
+        try:
+            engine.close()
+        except StorageError as error:
+            raise storage_problem(
+                error, f"the end of session {engine.store.id} could not be saved"
+            ) from None
     if app.startup_error:
         raise CLIError(f"{app.startup_error}; choose another port with --port")
     if app.wiped:  # the panic key: leave quietly, naming nothing

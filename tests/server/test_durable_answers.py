@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from facilitate.faults import FaultKind, StorageError
 from facilitate.store import Store
 
 
@@ -43,7 +44,10 @@ async def test_a_failed_commit_reaches_every_waiter(monkeypatch: pytest.MonkeyPa
             store.put_answer_durably("item", "bad", {"x": 1}),
             return_exceptions=True,
         )
-        assert isinstance(results[0], sqlite3.OperationalError)
+        # The store names the fault (its kind and SQLite's words); the cause is kept.
+        assert isinstance(results[0], StorageError)
+        assert results[0].kind is FaultKind.IO
+        assert isinstance(results[0].__cause__, sqlite3.OperationalError)
         assert store.answers() == {}
         await store.put_answer_durably("item", "good", {"x": 1})
         assert store.answers() == {"item": {"good": {"x": 1}}}

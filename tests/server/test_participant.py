@@ -147,10 +147,10 @@ async def test_every_field_kind_is_rendered_answered_and_prefilled(
     for marker in (
         'type="radio" id="f-colour-0"',
         'type="checkbox" id="f-fruit-0"',
-        "<small>Low</small>",
+        '<span class="vh"> Low</span>',  # a scale end's words, for screen readers
         'maxlength="40"',
         '<select id="f-order-0" name="order.0"',
-        "name=grid.1 value=3>",
+        "name=grid.1 value=3 aria-labelledby=f-grid-k3>",  # named by the key: "3 Good"
         'type="number" id="f-share-1"',
     ):
         assert marker in page
@@ -175,7 +175,9 @@ async def test_every_field_kind_is_rendered_answered_and_prefilled(
     )
     assert f">{value['words']}</textarea>" in page
     for row, point in enumerate(value["grid"]):
-        assert re.search(rf"name=grid\.{row} value={point}( required)? checked>", page)
+        assert re.search(
+            rf"name=grid\.{row} value={point}( aria-labelledby=[\w-]+)?( required)? checked>", page
+        )
 
 
 async def test_withdrawing_an_answer(joined: Any, engine: Engine) -> None:

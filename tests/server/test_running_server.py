@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -43,7 +44,8 @@ async def test_start_server_on_loopback_gives_working_urls(engine: Engine) -> No
                 assert response.status == 200 and str(response.url) == server.local_url + "/"
             async with session.get(server.screen_url) as response:
                 assert response.status == 200
-                assert server.base_url in await response.text()  # where to type the code
+                # where to type the code (the page may break it between host and port)
+                assert server.base_url in re.sub(r"</?span>|<wbr>", "", await response.text())
             async with session.post(
                 server.control_url + "/next", headers={"Accept": "application/json"}
             ) as response:

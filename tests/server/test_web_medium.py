@@ -42,14 +42,14 @@ def test_every_block_is_drawn_escaped_and_without_inline_style_or_script() -> No
     for fragment in (
         "A&lt;",
         '<svg class="bar mark"',
-        "<th>2 y</th>",
+        "<b>3</b> z",  # a scale's points named under its columns
         'class="h4"',
         "w5",
         "Smear &lt;campaigns&gt;",
         "<circle",
-        ">Likelihood</text>",
+        ">Likelihood →</text>",
         "one &lt;i&gt;",
-        "<td>b</td>",
+        '<td dir="auto">b</td>',
         "polygon",
         "5 answers",
     ):
@@ -100,7 +100,7 @@ def test_scatter_places_points_by_their_fractions_and_sizes_them_by_count() -> N
     assert high[1] < low[1]  # higher up (SVG y grows downwards)
     assert high[2] > low[2]  # bigger for more answers
     for tick in ("1", "3", "5"):
-        assert f">{tick}</text>" in out  # numbered ticks when the axes have no labels
+        assert f">{tick}</tspan>" in out  # numbered ticks when the axes have no labels
 
 
 def test_a_block_kind_this_version_does_not_know_is_named_not_fatal() -> None:

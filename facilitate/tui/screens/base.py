@@ -42,6 +42,7 @@ WORKSHOP_BINDINGS: list[BindingType] = [
     Binding("left_square_bracket", "extend(-5)", N_("-5 min"), key_display="["),
     Binding("l", "perform('toggle_lock')", N_("lock")),
     Binding("w", "wifi", N_("Wi-Fi")),
+    Binding("a", "addresses", N_("addresses"), show=False),  # web projector, control page
     Binding("c", "perform('rotate')", N_("new code"), show=False),
     # The panic key: asks first, then erases the session, stops the server and quits.
     Binding("exclamation_mark", "wipe_session", N_("wipe and quit"), key_display="!", show=False),
@@ -120,6 +121,12 @@ class WorkshopScreen(Facilitated, Screen[None]):
         from facilitate.tui.screens.wifi import WifiScreen
 
         self.app.push_screen(WifiScreen(self.workshop.wifi), self.workshop.set_wifi)
+
+    def action_addresses(self) -> None:
+        from facilitate.tui.screens.addresses import AddressesScreen, server_addresses
+
+        found = server_addresses(self.workshop.server, self.workshop.engine.facilitator_secret)
+        self.app.push_screen(AddressesScreen(found))
 
     def action_switch(self) -> None:
         self.workshop.switch_view()

@@ -23,6 +23,7 @@ KEYS = (
     ("c", N_("new join code (phones already in stay in)")),
     ("m", N_("moderate free text before the room sees it")),
     ("w", N_("show a Wi-Fi QR code on the projector")),
+    ("a", N_("the web projector's and the control page's addresses")),
     ("tab / s", N_("switch between console and projector")),
     ("?", N_("this help")),
     ("q", N_("quit; the session is kept and can be resumed")),

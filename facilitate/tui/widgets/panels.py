@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from facilitate.engine import CLOSED, OPEN, WAITING, Engine, ItemRun
+from facilitate.faults import storage_banner
 from facilitate.i18n import N_, Translator
 from facilitate.render.terminal import (
     GREEN,
@@ -39,12 +40,14 @@ from facilitate.room import (
     shown_view,
 )
 
-REVEALED = "revealed"
+REVEALED, HIDDEN, REFUSED = "revealed", "hidden", "refused"
 STATE_LABELS = {
     WAITING: N_("waiting"),
     OPEN: N_("open for answers"),
     CLOSED: N_("closed"),
     REVEALED: N_("results revealed"),
+    HIDDEN: N_("results hidden"),
+    REFUSED: N_("answers refused: cannot save"),
     TALK: N_("no answering"),
 }
 STATE_STYLES = {
@@ -52,6 +55,8 @@ STATE_STYLES = {
     OPEN: f"bold {GREEN}",
     CLOSED: f"bold {ORANGE}",
     REVEALED: f"bold {SKY_BLUE}",
+    HIDDEN: "",
+    REFUSED: f"bold reverse {VERMILLION}",
     TALK: "",
 }
 
@@ -72,6 +77,21 @@ def signed_clock(seconds: float) -> str:
 
 def state_of(run: ItemRun) -> str:
     return TALK if run.item.activity is None else run.state
+
+
+def answering_of(engine: Engine) -> str:
+    """Whether the current item takes answers now: the phase, or *refused* while the
+    session cannot be saved (answers then fail however open the item is)."""
+    run = engine.current_run
+    if run.item.activity is None:
+        return TALK
+    if run.phase == OPEN and engine.storage_fault is not None:
+        return REFUSED
+    return run.phase
+
+
+def results_of(run: ItemRun) -> str:
+    return REVEALED if run.revealed else HIDDEN
 
 
 def item_drift(run: ItemRun, index: int, current: int) -> float | None:
@@ -139,8 +159,15 @@ def _drift_text(seconds: float) -> Text:
     return Text(signed_clock(seconds), style=f"bold {style}")
 
 
+def storage_line(engine: Engine, t: Translator) -> Text:
+    """The banner while the session cannot be saved (empty while it can)."""
+    banner = storage_banner(engine.storage_fault, t)
+    return Text(f" {banner} ", style=f"bold reverse {VERMILLION}") if banner else Text("")
+
+
 def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> Text:
-    """One line: join code, devices joined, room lock, drift, projected end."""
+    """One line: join code, devices joined, room lock, drift, projected end; first of
+    all, while it lasts, that the session cannot be saved."""
     drift = engine.drift()
     if abs(drift) < 60:
         ahead = t.gettext("on time")
@@ -150,6 +177,8 @@ def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> 
         ahead = t.gettext("{duration} ahead", duration=short_clock(drift))
     locked = (t.gettext("room LOCKED"), f"bold reverse {ORANGE}")
     text = Text.assemble(
+        storage_line(engine, t),
+        "  " if engine.storage_fault is not None else "",
         (t.gettext("code {code}", code=format_code(engine.join_code)), "bold"),
         "  ",
         (t.ngettext("{count} joined", "{count} joined", engine.joined), "bold"),
@@ -184,12 +213,17 @@ def item_heading(engine: Engine, t: Translator) -> Text:
 
 
 def item_state(engine: Engine, t: Translator) -> Text:
+    """Answering (open, closed, refused) and results (revealed, hidden) as two facts,
+    so ``o`` visibly changes what the console says with the results on the projector."""
     run = engine.current_run
-    state = state_of(run)
+    state = answering_of(engine)
     # One fact a line, so nothing wraps mid-phrase beside the timer on a narrow console.
     label = t.gettext(STATE_LABELS[state]) if state in STATE_LABELS else state
     text = Text.assemble((label, STATE_STYLES.get(state, "")))
     if run.item.activity is not None:
+        shown = results_of(run)
+        text.append("\n")
+        text.append(t.gettext(STATE_LABELS[shown]), style=STATE_STYLES[shown])
         text.append("\n")
         text.append(t.ngettext("{count} answer", "{count} answers", run.count), style="bold")
         text.append(f"  k = {engine.k_for(run.item.id)}", style="dim")
@@ -224,7 +258,12 @@ def hint(engine: Engine, t: Translator, room: RoomView, *, simulated: int = 0) -
     elif not room.revealed:
         clauses = _before_reveal(engine, t, room)
     else:
-        clauses = [_after_reveal(engine, t, room), onward]
+        # Answering goes on (or not) after a reveal: o still opens and closes it.
+        if run.phase == OPEN:
+            toggle = t.gettext("o closes answering")
+        else:
+            toggle = t.gettext("o reopens answering")
+        clauses = [_after_reveal(engine, t, room), toggle, onward]
     if engine.pending(run.item.id):
         clauses.append(t.gettext("m to moderate free text"))
     return Text.assemble(("→ ", f"bold {SKY_BLUE}"), line(" · ".join(clauses), style="italic"))
