@@ -73,8 +73,25 @@ def reading(path: Path) -> Iterator[sqlite3.Connection]:
 
     On a read-only disk SQLite cannot make the ``-shm`` file a WAL database needs: a
     file without a write-ahead log is then read as it is (``immutable``), and one with
-    a log is read from a private copy, erased after.
+    a log is read from a private copy, erased after. A read-only connection cannot
+    remove the ``-wal`` and ``-shm`` files it makes: they are removed after it, when no
+    other process has the session open, so that listing sessions leaves nothing behind.
     """
+    made = [companion for companion in companions(path)[:2] if not companion.exists()]
+    try:
+        with _connection(path) as db:
+            yield db
+    finally:
+        wal = companions(path)[0]
+        empty = not wal.exists() or wal.stat().st_size == 0
+        if made and empty and not session_in_use(path):
+            for companion in made:
+                with contextlib.suppress(OSError):
+                    companion.unlink()
+
+
+@contextlib.contextmanager
+def _connection(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()

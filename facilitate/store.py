@@ -242,7 +242,7 @@ class Store:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
         if self._session_lock is not None:
-            self._session_lock.release(remove=new)
+            self._session_lock.release()
         if new and self.path is not None:
             with contextlib.suppress(OSError):
                 erase_files(self.path)

@@ -301,3 +301,20 @@ def test_commands_on_a_damaged_session_say_so_in_one_line(
         err = capsys.readouterr().err.strip()
         assert code == 1, (command, err)
         assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("how", ["whole", "garbled"])
+def test_listing_and_reporting_leave_no_files_beside_a_session(
+    how: str, facilitate_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading a session never leaves a ``-wal``, ``-shm`` or ``.lock`` file behind (a
+    read-only connection cannot remove what it makes; a damaged file's lock was kept)."""
+    session, path, _ = asyncio.run(session_with_answers(20))
+    if how == "garbled":
+        damage(path, how)
+    before = sorted(p.name for p in path.parent.iterdir())
+    assert before == [path.name]
+    assert main(["sessions"]) == 0
+    main(["report", session, "-o", str(facilitate_home / "report.html")])
+    capsys.readouterr()
+    assert sorted(p.name for p in path.parent.iterdir()) == before

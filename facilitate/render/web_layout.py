@@ -188,12 +188,44 @@ def heading_height(title: str, prompt: str) -> float:
     return height
 
 
-def screen_pages(view: tuple[Block, ...], *, title: str, prompt: str) -> list[Page]:
-    """The result's pages for a projector whose heading shows ``title`` and ``prompt``."""
+TALL_COLUMNS = 7.0
+"""How much taller (in rem) a scale's columns are drawn on a page with room to spare
+(``screen.css``: ``.page.roomy``), so that a short result still fills the screen."""
+
+
+def _budget(title: str, prompt: str) -> float:
     # Padding (1.9), two gaps between heading, results and status line (1.6), the status
     # line (1.6), and a margin for fonts that run wider than the estimate.
     budget = SCREEN_HEIGHT - 1.9 - 1.6 - 1.6 - heading_height(title, prompt) - SAFETY
-    return paginate(view, budget=max(12.0, budget), measure=measure, narrow=narrow, gap=GAP)
+    return max(12.0, budget)
+
+
+def screen_pages(view: tuple[Block, ...], *, title: str, prompt: str) -> list[Page]:
+    """The result's pages for a projector whose heading shows ``title`` and ``prompt``."""
+    return paginate(view, budget=_budget(title, prompt), measure=measure, narrow=narrow, gap=GAP)
+
+
+def page_height(page: Page) -> float:
+    """How tall a page is drawn, in rem: its rows and the gaps between them."""
+    heights = []
+    for row in page:
+        half = len(row) == 2
+        heights.append(
+            max(sum(measure(piece, half) for piece in unit) + GAP * (len(unit) - 1) for unit in row)
+        )
+    return sum(heights) + GAP * max(0, len(heights) - 1)
+
+
+def roomy(page: Page, *, title: str, prompt: str) -> bool:
+    """Whether the page has room for taller scale columns than the page was measured with."""
+    charts = sum(
+        1
+        for row in page
+        for unit in row
+        for piece in unit
+        if isinstance(piece.block, Spread) and len(piece.block.rows) == 1
+    )
+    return charts > 0 and page_height(page) + TALL_COLUMNS * charts <= _budget(title, prompt)
 
 
 def _without_repeats(block: Block, said: str) -> Block:
@@ -231,8 +263,9 @@ def draw_piece(piece: Piece, t: Translator, said: str = "") -> Markup:
     return WEB.draw(evolve(part, title=title), t)  # type: ignore[arg-type]
 
 
-def draw_page(page: Page, t: Translator, said: str = "") -> Markup:
-    """One page: rows of one block across, or two side by side."""
+def draw_page(page: Page, t: Translator, said: str = "", *, spacious: bool = False) -> Markup:
+    """One page: rows of one block across, or two side by side; ``spacious`` (see
+    :func:`roomy`) draws a scale's columns taller."""
     drawn = []
     for row in page:
         units = Markup("").join(
@@ -246,4 +279,6 @@ def draw_page(page: Page, t: Translator, said: str = "") -> Markup:
                 Markup(" two") if len(row) == 2 else Markup(), units
             )
         )
-    return Markup('<div class="page">{}</div>').format(Markup("").join(drawn))
+    return Markup('<div class="page{}">{}</div>').format(
+        Markup(" roomy") if spacious else Markup(), Markup("").join(drawn)
+    )

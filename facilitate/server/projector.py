@@ -23,7 +23,7 @@ from markupsafe import Markup
 from facilitate.i18n import translator
 from facilitate.qr import qr_svg
 from facilitate.render.pages import Page
-from facilitate.render.web_layout import draw_page, screen_pages
+from facilitate.render.web_layout import draw_page, roomy, screen_pages
 from facilitate.room import TIMER_WORDS, WARNING_SECONDS, RoomView, room_view
 from facilitate.server.responses import page, render
 from facilitate.server.state import require_projector, state_of
@@ -89,7 +89,16 @@ def screen_values(request: web.Request) -> dict[str, Any]:
     page = min(state.page_of(state.engine.current.id), max(0, len(pages) - 1))
     return {
         "room": room,
-        "results": draw_page(pages[page], t, room.prompt) if pages else Markup(),
+        "results": (
+            draw_page(
+                pages[page],
+                t,
+                room.prompt,
+                spacious=roomy(pages[page], title=room.title, prompt=room.prompt),
+            )
+            if pages
+            else Markup()
+        ),
         "page_number": page + 1,
         "page_count": len(pages),
         "theme": chosen_theme(request),

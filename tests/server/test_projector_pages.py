@@ -14,7 +14,7 @@ from facilitate import views
 from facilitate.i18n import translator
 from facilitate.render.pages import Piece, paginate, parts
 from facilitate.render.web import render_view
-from facilitate.render.web_layout import draw_page, screen_pages
+from facilitate.render.web_layout import draw_page, roomy, screen_pages
 from facilitate.server.projector import address_parts
 
 LONG_TEXTS = [f"Una estrategia compartida número {n}, con bastante detalle" * 2 for n in range(30)]
@@ -104,6 +104,19 @@ def test_a_scale_is_a_column_chart_not_a_table_with_a_mean_column() -> None:
     assert out.count('<span class="bar g') == 5  # one column a point
     assert "g40" in out  # the most given point fills its column
     assert "<b>1</b> Not at all" in out and "<b>5</b> Fully" in out
+
+
+def test_a_scale_alone_on_its_page_is_drawn_taller_to_fill_the_screen() -> None:
+    spread = views.Spread([views.SpreadRow("How sure?", (1, 0, 4, 2, 7))], points=tuple(range(11)))
+    note = views.Note("Mean 5.4, median 5 (14 answers)")
+    (page,) = screen_pages((spread, note), title="Trust", prompt="How sure are you?")
+    assert roomy(page, title="Trust", prompt="How sure are you?")
+    drawn = str(draw_page(page, translator("en"), spacious=True))
+    assert drawn.startswith('<div class="page roomy">')
+    # A page already full keeps the columns at the height it was measured with.
+    bars = views.Bars([views.Bar(f"Reason {n}", n) for n in range(7)])
+    first = screen_pages((spread, bars), title="Trust", prompt="How sure are you?")[0]
+    assert not roomy(first, title="Trust", prompt="How sure are you?")
 
 
 def test_the_five_ps_are_stacked_bars_with_their_means() -> None:
