@@ -25,7 +25,13 @@ from facilitate.views import BLOCK_KINDS
 
 SHIPPED = {name: Path(str(agenda)) for name, agenda in shipped_agendas().items()}
 AGENDAS = sorted(SHIPPED.values())
-READY = ("integrated-security", "due-diligence", "stalkerware", "roundtable")
+READY = (
+    "integrated-security",
+    "due-diligence",
+    "debida-diligencia",
+    "stalkerware",
+    "roundtable",
+)
 PARTICIPANTS = 9
 
 

@@ -31,7 +31,13 @@ from facilitate.agenda_templates import shipped_agendas
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PROJECT = PYPROJECT["project"]
-WORKSHOPS = ("due-diligence", "integrated-security", "roundtable", "stalkerware")
+WORKSHOPS = (
+    "debida-diligencia",
+    "due-diligence",
+    "integrated-security",
+    "roundtable",
+    "stalkerware",
+)
 DEV_TOOLS = ("ruff", "mypy", "playwright", "hatchling", "import-linter", "editables")
 
 
