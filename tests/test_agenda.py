@@ -403,7 +403,8 @@ def test_an_unknown_template_names_the_known_ones(
 ) -> None:
     assert cli.main(["new", "--from", "due-dilligence", str(tmp_path / "x.toml")]) == 1
     err = capsys.readouterr().err
-    assert "no agenda template 'due-dilligence'; known: debida-diligencia, demo, due-diligence," in err
+    known = "known: debida-diligencia, demo, due-diligence,"
+    assert f"no agenda template 'due-dilligence'; {known}" in err
     assert "facilitate new --list" in err
     assert list(tmp_path.iterdir()) == []
 
