@@ -206,3 +206,154 @@ def listeners(
         return {"arrivals": arrivals, "connected": connected}
 
     conn.send(asyncio.run(run()))
+
+
+# -- for make bench: phones joined once, streams and closed loops in several processes ----
+
+
+async def join_to_file(
+    port: int, link_key: str, count: int, path: Any, *, need_form: bool = True
+) -> int:
+    """Join ``count`` phones through the QR link; write "TOKEN FORMTOKEN" lines."""
+    phones = await join_many(port, link_key, count)
+    with open(path, "w", encoding="ascii") as out:
+        for connection, token, form in phones:
+            if need_form and not form:
+                raise RuntimeError("a joined phone got no form token: is an item open?")
+            out.write(f"{token} {form or '-'}\n")
+            connection.close()
+    return len(phones)
+
+
+def read_phones(path: Any) -> list[tuple[str, str]]:
+    with open(path, encoding="ascii") as lines:
+        return [tuple(line.split()) for line in lines if line.strip()]  # type: ignore[misc]
+
+
+def raise_files() -> None:
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def stream_listeners(
+    conn: Any, port: int, cookies: list[str], marker: bytes, timeout: float
+) -> None:
+    """Hold one event stream per cookie ("" for none); say "ready" once each delivered
+    its first event, then note when each hears ``marker`` (``time.monotonic()``)."""
+    raise_files()
+
+    async def run() -> dict[str, Any]:
+        arrivals: list[float] = []
+        ready = asyncio.Event()
+        connected = 0
+        writers: list[asyncio.StreamWriter] = []
+
+        async def listen(cookie: str) -> None:
+            nonlocal connected
+            reader, writer = await asyncio.open_connection(HOST, port, limit=4096)
+            writers.append(writer)
+            header = f"Cookie: t={cookie}\r\n" if cookie else ""
+            writer.write(f"GET /events HTTP/1.1\r\nHost: {HOST}\r\n{header}\r\n".encode())
+            seen = await reader.readuntil(b"\n\n")  # headers, then the current state
+            connected += 1
+            if connected == len(cookies):
+                ready.set()
+            while marker not in seen:
+                chunk = await reader.read(4096)
+                if not chunk:
+                    return
+                seen = seen[-64:] + chunk
+            arrivals.append(time.monotonic())
+
+        tasks = []
+        for start in range(0, len(cookies), 500):
+            batch = [asyncio.create_task(listen(c)) for c in cookies[start : start + 500]]
+            tasks += batch
+            await asyncio.wait(batch, timeout=0.2)  # not all at once: the backlog is finite
+        await asyncio.wait_for(ready.wait(), timeout)
+        conn.send("ready")
+        _, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        for writer in writers:
+            writer.close()
+        return {"arrivals": arrivals, "connected": connected}
+
+    conn.send(asyncio.run(run()))
+
+
+def closed_loop_processes(
+    port: int,
+    path: str,
+    phones_file: Any,
+    connections: int,
+    seconds: float,
+    field: str,
+    distinct: bool,
+    processes: int,
+) -> list[dict[str, Any]]:
+    """Without wrk: ``processes`` Python clients share ``connections`` closed loops."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    pipes, workers = [], []
+    for number in range(processes):
+        parent, child = context.Pipe()
+        share = connections // processes + (number < connections % processes)
+        worker = context.Process(
+            target=_posting,
+            args=(child, port, path, str(phones_file), share, seconds, field, distinct, number),
+            daemon=True,
+        )
+        worker.start()
+        pipes.append(parent)
+        workers.append(worker)
+    results = [pipe.recv() for pipe in pipes]
+    for worker in workers:
+        worker.join(30)
+    return results
+
+
+def _posting(
+    conn: Any,
+    port: int,
+    path: str,
+    phones_file: str,
+    connections: int,
+    seconds: float,
+    field: str,
+    distinct: bool,
+    number: int,
+) -> None:
+    phones = read_phones(phones_file)
+
+    async def run() -> dict[str, Any]:
+        opened = [await Connection(port).open() for _ in range(connections)]
+        latencies: list[float] = []
+        failures = 0
+        deadline = time.monotonic() + seconds
+        counter = number * 1_000_000
+
+        async def worker(connection: Connection) -> None:
+            nonlocal failures, counter
+            while time.monotonic() < deadline:
+                counter += 1
+                token, form = phones[counter % len(phones)]
+                value = f"words {counter}" if distinct else str(counter % 3)
+                body = urlencode({"_ft": form, field: value}).encode()
+                started = time.perf_counter()
+                status, _, _ = await connection.request("POST", path, cookie=token, body=body)
+                latencies.append(time.perf_counter() - started)
+                if status not in (200, 303):
+                    failures += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker(c) for c in opened))
+        elapsed = time.monotonic() - started
+        for connection in opened:
+            connection.close()
+        return {"latencies": latencies, "failures": failures, "seconds": elapsed}
+
+    conn.send(asyncio.run(run()))

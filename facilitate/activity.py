@@ -8,7 +8,6 @@ validates an answer, tallies answers incrementally, and says what to show
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import types
@@ -138,6 +137,8 @@ def build_config(config_class: type[ConfigT], settings: Mapping[str, Any]) -> Co
     values: dict[str, Any] = {}
     for key, value in settings.items():
         if key not in fields:
+            import difflib
+
             near = difflib.get_close_matches(key, fields, n=1)
             hint = f"did you mean {near[0]!r}?" if near else f"known keys: {', '.join(fields)}"
             problems.append(Problem(key, f"unknown key; {hint}"))

@@ -10,7 +10,6 @@ projector unapproved); ``facilitate check`` prints those without failing.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 import unicodedata
@@ -18,7 +17,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from attrs import evolve, frozen
 
 from facilitate.activity import ConfigError, StaticContext, call
@@ -66,6 +64,8 @@ class AgendaError(ValueError):
 
 
 def _unknown_key(key: str, known: tuple[str, ...]) -> str:
+    import difflib
+
     near = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean {near[0]!r}?" if near else f"expected one of: {', '.join(known)}"
     return f"unknown key; {hint}"
@@ -416,6 +416,8 @@ def _plain(value: Any) -> Any:
 
 
 def dumps_agenda(agenda: Agenda) -> str:
+    import tomli_w
+
     return tomli_w.dumps(agenda_to_data(agenda), multiline_strings=True)
 
 

@@ -11,11 +11,13 @@ through the ``facilitate_agenda_templates`` hook, as a third-party plugin would.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from facilitate.api import hookimpl
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 FOLDER = "agendas"
 """The folder inside the ``facilitate`` package that holds the shipped agendas."""
@@ -23,7 +25,11 @@ FOLDER = "agendas"
 
 def shipped_agendas() -> dict[str, Traversable]:
     """Each shipped agenda by template name (its file name without ``.toml``), sorted."""
-    folder = resources.files(__package__ or "facilitate") / FOLDER
+    folder: Traversable = Path(__file__).parent / FOLDER
+    if not folder.is_dir():  # not a folder on disk (a zip file, say): ask importlib
+        from importlib import resources
+
+        folder = resources.files(__package__ or "facilitate") / FOLDER
     found = {
         entry.name.removesuffix(".toml"): entry
         for entry in folder.iterdir()

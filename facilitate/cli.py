@@ -294,7 +294,18 @@ def cmd_wipe(args: argparse.Namespace) -> int:
 # -- the parser ----------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+EVERYTHING = "*"
+"""``build_parser(EVERYTHING)``: every command's own parser, all modules imported."""
+
+
+def build_parser(command: str | None = EVERYTHING) -> argparse.ArgumentParser:
+    """The ``facilitate`` parser.
+
+    The commands that live in their own modules (:data:`EXTRA_COMMANDS`) are imported
+    only for the one being run: ``command`` names it (as :func:`chosen_command` finds it
+    in the arguments), ``None`` imports none of them (``facilitate --help`` lists them
+    from the table), and the default imports them all.
+    """
     parser = argparse.ArgumentParser(
         prog="facilitate",
         description="Run timed, anonymous workshops from a terminal.",
@@ -335,41 +346,96 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(func=cmd_wipe)
 
-    for register in _extra_commands():
-        register(sub)
+    for module_name, commands in EXTRA_COMMANDS:
+        names = [name for name, _ in commands]
+        if command == EVERYTHING or command in names:
+            register = _add_commands_of(module_name)
+            if register is not None:
+                register(sub)
+            continue
+        for name, summary in commands:  # listed for --help; its module is not imported
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
-def _extra_commands() -> list[
-    Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
-]:
-    """Subcommands that live in their own modules (server, TUI, reports, plugin kit)."""
+def _add_commands_of(
+    module_name: str,
+) -> Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None:
+    """The ``add_commands`` function of a command module, or None if it is not built."""
     import importlib
 
-    found = []
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name and (module_name + ".").startswith(error.name + "."):
-                continue  # that part of facilitate is not built yet
-            raise
-        found.append(module.add_commands)
-    return found
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and (module_name + ".").startswith(error.name + "."):
+            return None  # that part of facilitate is not built yet
+        raise
+    register: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+    register = module.add_commands
+    return register
 
 
-COMMAND_MODULES = (
-    "facilitate.server.cli",
-    "facilitate.tui.cli",
-    "facilitate.report.cli",
-    "facilitate.devkit",
-    "facilitate.types_command",
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (its first argument that is not an option), if any.
+
+    The top-level parser has no option taking a value, so this is the word argparse
+    will dispatch on.
+    """
+    for position, argument in enumerate(argv):
+        if argument == "--":
+            return argv[position + 1] if position + 1 < len(argv) else None
+        if not argument.startswith("-") or argument == "-":
+            return argument
+    return None
+
+
+EXTRA_COMMANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "facilitate.server.cli",
+        (
+            (
+                "serve",
+                "run the participant server and browser projector without the terminal UI",
+            ),
+        ),
+    ),
+    (
+        "facilitate.tui.cli",
+        (
+            ("run", "run a workshop: console, projector and participant server"),
+            ("resume", "continue a session where it stopped"),
+            ("demo", "try facilitate on a sample agenda, nothing saved"),
+        ),
+    ),
+    (
+        "facilitate.report.cli",
+        (
+            ("report", "write a session's report (HTML, Markdown, CSV or JSON)"),
+            ("rehearse", "run an agenda with simulated participants and save the session"),
+        ),
+    ),
+    (
+        "facilitate.devkit",
+        (("new-plugin", "scaffold a plugin package with a working session type and its tests"),),
+    ),
+    (
+        "facilitate.types_command",
+        (("types", "list the installed activity types and their settings"),),
+    ),
 )
+"""Commands that live in their own modules (server, TUI, reports, plugin kit), in the
+order ``--help`` lists them, each with its one-line help. The module registers the
+command itself (its ``add_commands``) when it is the one run; this table only lets
+``--help`` and a mistyped command list it without importing the module (a test checks
+that the two agree)."""
+
+COMMAND_MODULES = tuple(module_name for module_name, _ in EXTRA_COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(chosen_command(arguments))
+    args = parser.parse_args(arguments)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -24,7 +24,6 @@ points   ``NAME.I`` for each option   points given to option I
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -131,7 +130,12 @@ class Field:
 
     def cells(self, value: Any) -> list[ExportCell]:
         """The kept ``value`` as readable text for an export: one cell, or one per row."""
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            text = value
+        else:
+            import json
+
+            text = json.dumps(value, ensure_ascii=False)
         return [ExportCell(self.name, strip_controls(self.label), value, strip_controls(text))]
 
 

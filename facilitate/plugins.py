@@ -10,11 +10,7 @@ those (handy when a broken plugin is in the way).
 
 from __future__ import annotations
 
-import difflib
-import importlib.metadata
-import logging
 import os
-import traceback
 import warnings
 from collections.abc import Iterable
 from typing import Any
@@ -29,8 +25,15 @@ from facilitate.activity import (
     FacilitateDeprecationWarning,
     old_style_methods,
 )
+from facilitate.entry_points import entry_points
 
-log = logging.getLogger(__name__)
+
+def _log() -> Any:
+    """This module's logger (``logging`` is imported when there is something to say)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
 
 ENTRY_POINT_GROUP = "facilitate"
 
@@ -52,6 +55,8 @@ class PluginRefused(ValueError):
         self.unknown = unknown
         hints = []
         for hook in unknown:
+            import difflib
+
             near = difflib.get_close_matches(hook, known, n=1)
             hints.append(f"{hook!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         super().__init__(
@@ -92,7 +97,7 @@ class Plugins:
     def _load_entry_points(self) -> None:
         wanted = os.environ.get("FACILITATE_PLUGINS")
         only = {n.strip() for n in wanted.split(",") if n.strip()} if wanted else None
-        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        for entry_point in entry_points(ENTRY_POINT_GROUP):
             if only is not None and entry_point.name not in only:
                 continue
             if entry_point.name in self.info:
@@ -105,7 +110,7 @@ class Plugins:
                 self._register_checked(plugin, entry_point.name)
             except Exception as error:  # a broken plugin must not stop the workshop
                 info.error = _describe(error)
-                log.warning("plugin %s failed to load: %s", entry_point.name, info.error)
+                _log().warning("plugin %s failed to load: %s", entry_point.name, info.error)
 
     def register(self, plugin: Any, name: str | None = None) -> str:
         """Register a plugin object (a module or an instance with hookimpls) by hand.
@@ -175,7 +180,7 @@ class Plugins:
             _call(impl, register=lambda *args: register(name, *args))
         except Exception as error:
             info.error = _describe(error)
-            log.warning("plugin %s failed while registering: %s", name, info.error)
+            _log().warning("plugin %s failed while registering: %s", name, info.error)
 
     def _register_type(self, plugin_name: str, activity_type: Any) -> None:
         instance = activity_type() if isinstance(activity_type, type) else activity_type
@@ -213,7 +218,7 @@ class Plugins:
             try:
                 _call(impl, event=event)
             except Exception as error:
-                log.warning("plugin %s failed observing %s: %s", impl.plugin_name, event, error)
+                _log().warning("plugin %s failed observing %s: %s", impl.plugin_name, event, error)
 
     def describe(self) -> list[PluginInfo]:
         return sorted(self.info.values(), key=lambda info: info.name)
@@ -231,7 +236,7 @@ def _warn_if_old_style(plugin_name: str, activity_type: type) -> None:
         f" Add it: {signatures} (docs/plugins.md, 'The context')."
     )
     warnings.warn(FacilitateDeprecationWarning(message), stacklevel=2)
-    log.info("%s", message)
+    _log().info("%s", message)
 
 
 def _call(impl: Any, **kwargs: Any) -> Any:
@@ -243,7 +248,17 @@ def _describe(error: BaseException) -> str:
     """The error in one line, with the place in the plugin's own code where it was raised."""
     if isinstance(error, PluginRefused):
         return str(error)
-    ours = (__file__, os.path.dirname(pluggy.__file__), importlib.metadata.__file__)
+    import importlib.metadata
+    import traceback
+
+    from facilitate import entry_points as discovery
+
+    ours = (
+        __file__,
+        os.path.dirname(pluggy.__file__),
+        importlib.metadata.__file__,
+        discovery.__file__,
+    )
     where = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from attrs import define, field, frozen
@@ -27,9 +27,9 @@ from facilitate.activity import call
 from facilitate.anonymity import enough_answers
 from facilitate.clock import Timer
 from facilitate.engine.runs import (
+    ABSENT,
     CLOSED,
     OPEN,
-    REJECTED,
     WAITING,
     ItemRun,
     PendingText,
@@ -163,18 +163,32 @@ def shown_view(
 
 @define
 class _Step:
-    """What the screens show of an item while answering is open: the answers as they
-    were at the last step, and the view drawn from them (with the moderation decisions
-    it was drawn with, since approving a text shows it at once)."""
+    """What the screens show of an item while answering is open: the view drawn from the
+    answers as they were at the last step. The answers then are the item's answers now,
+    but for the devices in :attr:`ItemRun.since_mark <facilitate.engine.runs.ItemRun.since_mark>`
+    (the engine notes each device's answer at the step as it changes), so a step costs
+    what changed since, not every answer. ``decided`` is the count of moderation
+    decisions the view was drawn with (approving a text shows it at once)."""
 
-    answers: dict[str, Any]
     view: View | None = None
-    decisions: tuple[tuple[str, str], ...] = ()
+    decided: int = -1
+
+
+@define
+class _Changes:
+    """The room's running count of the answers changed since the step: which devices'
+    changes show (``shows``), and the moderation decisions it was counted under (a
+    decision can make a change show, or hide it)."""
+
+    shows: dict[str, bool] = field(factory=dict)
+    count: int = 0
+    decided: int = -1
 
 
 @define
 class _Steps:
     by_item: dict[str, _Step] = field(factory=dict)
+    changes: dict[str, _Changes] = field(factory=dict)
 
 
 _STEPS: weakref.WeakKeyDictionary[Any, _Steps] = weakref.WeakKeyDictionary()
@@ -198,75 +212,135 @@ def changed_answers(
     return changed + sum(1 for name in before if name not in now)
 
 
-def _changed_since(engine: Engine, run: ItemRun, step: _Step) -> int:
+def _changed_since(engine: Engine, run: ItemRun) -> int:
     """Answers changed since the step, as the room could tell: a text that was rejected
-    (and erased from its answer) or is still waiting is no change the room sees."""
+    (and erased from its answer) or is still waiting is no change the room sees.
+
+    Counted as answers come: only the devices whose answers changed since the last
+    count are looked at again (``run.touched``), so a free-text item whose texts wait
+    costs the same to count at 20,000 answers as at 100. After a moderation decision
+    every change since the step is looked at again, once."""
+    counts = _STEPS.setdefault(engine, _Steps()).changes
+    changes = counts.get(run.item.id)
+    if changes is None or changes.decided != run.decided or not run.since_mark:
+        changes = counts[run.item.id] = _Changes(decided=run.decided)
+        names: Iterable[str] = run.since_mark
+    else:
+        names = run.touched
+    for name in names:
+        shows = _shows(engine, run, name)
+        changes.count += shows - changes.shows.get(name, False)
+        changes.shows[name] = shows
+    run.touched.clear()
+    return changes.count
+
+
+def _shows(engine: Engine, run: ItemRun, name: str) -> bool:
+    """Whether a device's change since the step is one the room could see."""
+    old = run.since_mark.get(name, ABSENT)
+    new = run.answers.get(name, _MISSING)
+    if old is ABSENT or new is _MISSING:
+        return (old is ABSENT) != (new is _MISSING)
     visible = engine.answers.visible
-    return changed_answers(
-        step.answers, run.answers, lambda old, new: visible(run, old) != visible(run, new)
-    )
+    return old != new and visible(run, old) != visible(run, new)
 
 
 def _step_for(engine: Engine, run: ItemRun) -> _Step | None:
     """The item's current step, taking a new one if ``k`` answers changed since the last;
     ``None`` when the result is not moving in steps (answering is not open)."""
-    steps = _STEPS.setdefault(engine, _Steps()).by_item
+    kept = _STEPS.setdefault(engine, _Steps())
+    steps = kept.by_item
     if run.phase != OPEN:
-        steps.pop(run.item.id, None)
+        if steps.pop(run.item.id, None) is not None:
+            _mark(kept, run)
         return None
     step = steps.get(run.item.id)
-    if step is None or enough_answers(_changed_since(engine, run, step), engine.k_for(run.item.id)):
-        step = steps[run.item.id] = _Step(dict(run.answers))
+    if step is None or enough_answers(_changed_since(engine, run), engine.k_for(run.item.id)):
+        step = steps[run.item.id] = _Step()
+        _mark(kept, run)
     return step
+
+
+def _mark(kept: _Steps, run: ItemRun) -> None:
+    """A new step: changes are counted afresh from here."""
+    run.mark()
+    kept.changes.pop(run.item.id, None)
 
 
 def _stepped_view(engine: Engine, run: ItemRun) -> View:
     step = _step_for(engine, run)
     if step is None:
         return engine.view(run.item.id)
-    decisions = tuple(sorted(run.decisions.items()))
-    if step.view is None or step.decisions != decisions:
-        _forget_rejected(engine, run, step)
-        step.view = _view_of(engine, run, step.answers)
-        step.decisions = decisions
+    if step.view is None or step.decided != run.decided:
+        step.view = _view_of(engine, run)
+        step.decided = run.decided
     return step.view
 
 
-def _forget_rejected(engine: Engine, run: ItemRun, step: _Step) -> None:
-    """Take the engine's copy of answers that differ only by a rejected text taken out
-    of them (erased since the step), so the step keeps no rejected text."""
-    for name, old in step.answers.items():
-        new = run.answers.get(name, _MISSING)
-        if _only_rejected_out(engine, run.item.id, old, new):
-            step.answers[name] = new
+def _answers_at_step(run: ItemRun) -> dict[str, Any]:
+    """The item's answers as they were at the last step (rejected texts already erased
+    from them by the engine, see ``Answers._erase``)."""
+    answers = dict(run.answers)
+    for name, old in run.since_mark.items():
+        if old is ABSENT:
+            answers.pop(name, None)
+        else:
+            answers[name] = old
+    return answers
 
 
-def _only_rejected_out(engine: Engine, item_id: str, old: Any, new: Any) -> bool:
-    """Whether ``new`` is ``old`` with rejected texts set to ``None``, and nothing else."""
-    if not (isinstance(old, dict) and isinstance(new, dict)) or new == old:
-        return False
-    if new.keys() != old.keys():
-        return False
-    return all(
-        new[key] == old[key]
-        or (
-            new[key] is None
-            and isinstance(old[key], str)
-            and engine.decision(item_id, old[key]) == REJECTED
-        )
-        for key in old
-    )
-
-
-def _view_of(engine: Engine, run: ItemRun, answers: Mapping[str, Any]) -> View:
-    """The item's view drawn from ``answers`` rather than from its live tally."""
-    if answers == run.answers:
+def _view_of(engine: Engine, run: ItemRun) -> View:
+    """The item's view drawn from the answers at the last step: from the live tally if
+    none changed since, else (after a moderation decision between steps) from the live
+    tally wound back to the step: each change since is taken out for the time of the
+    drawing, so it costs what changed since the step, not every answer."""
+    if not run.since_mark:
         return engine.view(run.item.id)
+    tally = run.tally
+    if tally is None:
+        return _counted_again(engine, run)
+    activity_type, config, context = _type_of(engine, run)
+    visible = engine.answers.visible
+    undo: list[tuple[Callable[[Any], None], Any]] = []
+
+    def wound_back() -> View:
+        for name, old in run.since_mark.items():
+            new = run.answers.get(name)
+            if new is not None:
+                shown = visible(run, new)
+                tally.remove(shown)
+                undo.append((tally.add, shown))
+            if old is not ABSENT:
+                shown = visible(run, old)
+                tally.add(shown)
+                undo.append((tally.remove, shown))
+        return tuple(call(activity_type, "view", config, tally.result(), context=context))
+
+    def forward() -> None:
+        for action, value in reversed(undo):
+            action(value)
+
+    try:
+        drawn: View = engine.answers.guard(run, "view", wound_back)
+    finally:
+        try:
+            engine.answers.guard(run, "tally", forward)
+        except PluginError:  # the live tally is lost: count it again from the answers
+            engine.answers.reset_tally(run)
+    return drawn
+
+
+def _type_of(engine: Engine, run: ItemRun) -> tuple[Any, Any, Any]:
+    """The item's activity type, its configuration and its context, for plugin calls."""
     item = run.item
     assert item.activity is not None
-    config = item.activity.config
-    activity_type = engine.activity_type(item)
-    context = engine.context(item.id)
+    return engine.activity_type(item), item.activity.config, engine.context(item.id)
+
+
+def _counted_again(engine: Engine, run: ItemRun) -> View:
+    """The view at the step counted from every answer (when there is no live tally)."""
+    answers = _answers_at_step(run)
+    activity_type, config, context = _type_of(engine, run)
     visible = engine.answers.visible
 
     def draw() -> View:
@@ -287,27 +361,31 @@ def held_back(engine: Engine, item_id: str) -> int:
     step = steps.by_item.get(item_id) if steps is not None else None
     if step is None or run.phase != OPEN:
         return 0
-    return _changed_since(engine, run, step)
+    return _changed_since(engine, run)
 
 
 # -- free text waiting for the facilitator ----------------------------------------------
 
 
-def moderation_preview(engine: Engine) -> tuple[list[tuple[str, PendingText]], int]:
+def moderation_preview(
+    engine: Engine, limit: int | None = None
+) -> tuple[list[tuple[str, PendingText]], int]:
     """Free text waiting for approval that a console may show, and how many texts it
     may not: an item's text stays off the console until the item has ``k`` answers,
     since consoles end up on projectors (the moderation screen, opened on purpose,
-    shows them)."""
+    shows them). ``limit``: at most this many texts of each item, the head of its queue
+    (a panel with room for a few need not sort a queue of thousands)."""
     shown: list[tuple[str, PendingText]] = []
     hidden = 0
     for item in engine.agenda.items:
-        pending = engine.pending(item.id)
-        if not pending:
+        waiting = engine.pending_count(item.id)
+        if not waiting:
             continue
         if enough_answers(engine.runs[item.id].count, engine.k_for(item.id)):
-            shown += [(item.id, text) for text in pending]
+            head = engine.first_pending(item.id, waiting if limit is None else limit)
+            shown += [(item.id, text) for text in head]
         else:
-            hidden += len(pending)
+            hidden += waiting
     return shown, hidden
 
 

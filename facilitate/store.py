@@ -135,12 +135,30 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-@frozen
-class _LoopWaiter:
-    """An answer awaited on an event loop; see :meth:`Store.put_answer_durably`."""
+_STORE_ONE = (
+    "INSERT OR REPLACE INTO answers (item_id, pseudonym, value, approved) VALUES (?, ?, ?, ?)"
+)
+_STORE_MANY = (
+    "INSERT OR REPLACE INTO answers (item_id, pseudonym, value, approved)"
+    " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+    " json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?)"
+)
+"""A run of answers as one JSON array of rows, stored in array order (a later answer
+of the same phone replaces an earlier one, as one statement a row would)."""
+_BATCH = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[None]
+
+class _LoopBatch:
+    """The answers one event loop queued in one turn of it (see
+    :meth:`Store.put_answer_durably`): one write for the writer thread, whose commit
+    wakes that loop once for all of them."""
+
+    __slots__ = ("futures", "loop", "rows")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.rows: list[tuple[str, str, str | None, str]] = []
+        self.futures: list[asyncio.Future[None]] = []
 
 
 def _nobody() -> concurrent.futures.Future[None]:
@@ -152,8 +170,8 @@ def _resolve(batch: list[Write], error: BaseException | None) -> None:
     """Tell everyone waiting on these writes; one wake-up per event loop, not per answer."""
     waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
     for _, _, future in batch:
-        if isinstance(future, _LoopWaiter):
-            waiting.setdefault(future.loop, []).append(future.future)
+        if isinstance(future, _LoopBatch):
+            waiting.setdefault(future.loop, []).extend(future.futures)
         elif future.done():  # pragma: no cover - resolved once only
             continue
         elif error is None:
@@ -182,7 +200,7 @@ class LogRecord:
     data: dict[str, Any]
 
 
-Waiter = concurrent.futures.Future[None] | _LoopWaiter
+Waiter = concurrent.futures.Future[None] | _LoopBatch
 Write = tuple[str, tuple[Any, ...], Waiter]
 Watcher = Callable[[StorageFault | None], None]
 
@@ -214,6 +232,8 @@ class Store:
         )
         self._pruned_failure: tuple[int, BaseException] | None = None
         self._session_lock: SessionLock | None = None
+        self._json = False
+        """Whether SQLite has its JSON functions (a run of answers is then one statement)."""
         try:
             if path is not None:
                 self._session_lock = SessionLock(path, session_id)
@@ -229,6 +249,9 @@ class Store:
                 raise StorageError.of(error) from error
             raise
         self._queue: queue.SimpleQueue[Write | None] = queue.SimpleQueue()
+        self._gathering: _LoopBatch | None = None
+        """Answers awaited on an event loop, not yet handed to the writer."""
+        self._gathering_lock = threading.Lock()
         self._writer = threading.Thread(
             target=self._write_loop, name=f"store-{session_id}", daemon=True
         )
@@ -259,6 +282,11 @@ class Store:
             db.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
             db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         db.execute("PRAGMA synchronous=FULL")
+        try:  # SQLite's JSON functions are built in since 3.38, and usually before
+            db.execute("SELECT json_extract('[1]', '$[0]')")
+            self._json = True
+        except sqlite3.OperationalError:  # pragma: no cover - a SQLite built without them
+            self._json = False
         db.executescript(SCHEMA)
         columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
         if "approved" not in columns:  # a session written by facilitate 0.1
@@ -387,8 +415,16 @@ class Store:
         """Every write of a batch in order; runs of stored answers go in one executemany."""
         stored: list[tuple[Any, ...]] = []
         for op, args, _ in batch:
-            if op == "answer" and args[2] is not None:
-                stored.append(args)
+            rows = args[0] if op == "answers" else (args,) if op == "answer" else ()
+            for row in rows:
+                if row[2] is not None:
+                    stored.append(row)
+                    continue
+                if stored:
+                    self._store_answers(stored)
+                    stored = []
+                self._apply("answer", row)  # a retraction
+            if rows:
                 continue
             if stored:
                 self._store_answers(stored)
@@ -398,11 +434,13 @@ class Store:
             self._store_answers(stored)
 
     def _store_answers(self, rows: list[tuple[Any, ...]]) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO answers (item_id, pseudonym, value, approved)"
-            " VALUES (?, ?, ?, ?)",
-            rows,
-        )
+        if len(rows) == 1 or not self._json:
+            self._db.executemany(_STORE_ONE, rows)
+            return
+        # The whole run in one statement: executemany steps SQLite once a row, and each
+        # step lets go of the interpreter lock and takes it back from the event loop's
+        # thread, which is busy answering phones (two thread switches per answer).
+        self._db.execute(_STORE_MANY, (_BATCH.encode(rows),))
 
     def _apply(self, op: str, args: tuple[Any, ...]) -> None:
         if op == "log":
@@ -477,6 +515,8 @@ class Store:
     def _submit(self, op: str, *args: Any) -> concurrent.futures.Future[None]:
         if self.closed:
             raise RuntimeError("the session store is closed")
+        if self._gathering is not None:  # answers given before this write go first
+            self._hand_over()
         future: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._queue.put((op, args, future))
         if op not in AFTER_TIDYING:  # they carry nothing to wait for (see settled)
@@ -538,10 +578,30 @@ class Store:
         if self.closed:
             raise RuntimeError("the session store is closed")
         loop = asyncio.get_running_loop()
-        waiter = _LoopWaiter(loop, loop.create_future())
-        encoded = None if value is None else _dumps(value)
-        self._queue.put(("answer", (item_id, pseudonym, encoded, _approved(approved)), waiter))
-        await waiter.future
+        future = loop.create_future()
+        row = (item_id, pseudonym, None if value is None else _dumps(value), _approved(approved))
+        # Answers given in the same turn of the loop go to the writer together, when the
+        # turn ends (or before any other write, so the order of writes is kept): one
+        # hand-over and one wake-up of the writer thread for all of them.
+        with self._gathering_lock:
+            if self.closed:
+                raise RuntimeError("the session store is closed")
+            gathering = self._gathering
+            if gathering is None or gathering.loop is not loop:
+                if gathering is not None:
+                    self._queue.put(("answers", (gathering.rows,), gathering))
+                gathering = self._gathering = _LoopBatch(loop)
+                loop.call_soon(self._hand_over)
+            gathering.rows.append(row)
+            gathering.futures.append(future)
+        await future
+
+    def _hand_over(self) -> None:
+        """Queue the answers gathered so far for the writer."""
+        with self._gathering_lock:
+            gathering, self._gathering = self._gathering, None
+            if gathering is not None:
+                self._queue.put(("answers", (gathering.rows,), gathering))
 
     def approve_texts(
         self, item_id: str, fields: Sequence[str], texts: Sequence[str]
@@ -646,7 +706,9 @@ class Store:
 
     def _stop_writer(self) -> None:
         if not self.closed:
-            self.closed = True
+            with self._gathering_lock:
+                self.closed = True
+            self._hand_over()
             self._queue.put(None)
             self._writer.join()
 

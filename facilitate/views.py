@@ -8,7 +8,6 @@ participant text cannot become markup.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -173,6 +172,8 @@ def unordered(texts: list[str] | tuple[str, ...], *, salt: str = "") -> tuple[st
     Sorting by a keyed hash looks shuffled to the room but stays the same from one
     redraw to the next, so the projector does not jump about.
     """
+    import hashlib  # here: loading OpenSSL's hashes costs every command's start-up
+
     return tuple(
         sorted(texts, key=lambda t: hashlib.blake2b((salt + t).encode(), digest_size=8).digest())
     )

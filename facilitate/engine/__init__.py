@@ -178,6 +178,8 @@ class Engine:
         for item_id, answers in store.answers().items():
             if item_id in engine.runs:
                 engine.runs[item_id].answers.update(answers)
+        for run in engine.runs.values():  # index the loaded answers' texts
+            engine.answers.reindex(run)
         engine.answers.restore_moderation(store.approved_texts())
         for run in engine.runs.values():
             engine.answers.reset_tally(run)
@@ -436,7 +438,25 @@ class Engine:
         return self.answers.export(item_id)
 
     def pending(self, item_id: str) -> list[PendingText]:
+        """Every distinct text of the item waiting for approval, most frequent first
+        (sorts the whole queue: a screen showing a few uses :meth:`first_pending`)."""
         return self.answers.pending(item_id)
+
+    def first_pending(self, item_id: str, count: int) -> list[PendingText]:
+        """The head of the item's queue: its first ``count`` texts of :meth:`pending`."""
+        return self.answers.first_pending(item_id, count)
+
+    def pending_count(self, item_id: str) -> int:
+        """How many distinct texts of the item wait for approval, in O(1)."""
+        return self.answers.pending_count(item_id)
+
+    def all_pending_count(self) -> int:
+        """How many texts wait for approval in the whole agenda (O(items))."""
+        return sum(self.answers.pending_count(item.id) for item in self.agenda.items)
+
+    def approved_texts(self, item_id: str) -> list[str]:
+        """The distinct texts of the item's current answers that were approved."""
+        return self.answers.approved_texts(item_id)
 
     def all_pending(self) -> list[tuple[str, PendingText]]:
         return [(item.id, p) for item in self.agenda.items for p in self.pending(item.id)]

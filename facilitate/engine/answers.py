@@ -21,6 +21,7 @@ from facilitate import anonymity, events
 from facilitate.activity import ActivityType, Answer, ItemContext, Tally, call
 from facilitate.engine.access import RoomAccess
 from facilitate.engine.runs import (
+    ABSENT,
     APPROVED,
     OPEN,
     PENDING,
@@ -42,6 +43,9 @@ from facilitate.store import Store
 from facilitate.views import View
 
 log = logging.getLogger(__name__)
+
+PSEUDONYMS_KEPT = 100_000
+"""Device pseudonyms remembered in memory (then forgotten all at once, and made again)."""
 
 
 class EngineContext(ItemContext):
@@ -94,6 +98,7 @@ class Answers:
         self.access = access
         self.publish = publish
         self._text_key: tuple[str, bytes] | None = None
+        self._pseudonyms: dict[tuple[str, str], str] = {}
         self._legacy: list[dict[str, Any]] = []
         """Moderation records written by facilitate 0.1 (by unkeyed text id), to apply
         once the answers are loaded (see :meth:`restore_moderation`)."""
@@ -179,7 +184,15 @@ class Answers:
     # -- answering -------------------------------------------------------------------
 
     def pseudonym(self, token: str, item_id: str) -> str:
-        return anonymity.pseudonym(self.access.secret, token, item_id)
+        """The device's pseudonym for an item (an HMAC; remembered per device and item
+        while the session runs, since a phone changing its answer asks again)."""
+        key = (token, item_id)
+        found = self._pseudonyms.get(key)
+        if found is None:
+            if len(self._pseudonyms) >= PSEUDONYMS_KEPT:
+                self._pseudonyms.clear()
+            found = self._pseudonyms[key] = anonymity.pseudonym(self.access.secret, token, item_id)
+        return found
 
     def answer_of(self, token: str, item_id: str) -> Any | None:
         """This device's current answer to an item, to show it back for changing."""
@@ -217,7 +230,7 @@ class Answers:
         for name in self.moderated(run):
             text = value.get(name)
             if isinstance(text, str):
-                decision = run.decisions.get(self.text_id(run.item.id, text))
+                decision = self.decision_of(run, text)
                 if decision == REJECTED:
                     value = {**value, name: None}
                 elif decision == APPROVED:
@@ -239,32 +252,54 @@ class Answers:
         return True
 
     def apply(self, run: ItemRun, pseudonym: str, value: Any | None) -> None:
-        """Count a committed answer (``None``: withdrawn) in the item's running tally."""
+        """Count a committed answer (``None``: withdrawn) in the item's running tally.
+
+        O(1) in the number of answers: the tally, the text index and the room's count
+        of changes are updated for this one answer.
+        """
         run.version += 1
-        if value is not None and run.decisions and self.moderated(run):
+        moderated = self.moderated(run)
+        if value is not None and run.decisions and moderated:
             # Rejected while it was being stored: the store erased it after.
             value = self.screen(run, value)[0]
         old = run.answers.get(pseudonym)
+        if pseudonym not in run.since_mark:
+            run.since_mark[pseudonym] = ABSENT if old is None else old
+        run.touched.add(pseudonym)
         if value is None:
             run.answers.pop(pseudonym, None)
         else:
             run.answers[pseudonym] = value
-        tally = run.tally
-        if tally is not None and run.error is None:
+        old_texts = self.texts(run, old) if old is not None and moderated else []
+        new_texts = self.texts(run, value) if value is not None and moderated else []
+        if old_texts:
+            run.texts.remove(pseudonym, old_texts)
+        if new_texts:
+            run.texts.add(pseudonym, new_texts, self._id_of(run), run.decisions)
+        self._retally(run, [(old, value)])
+        self.publish(events.AnswersChanged(run.item.id, run.count))
+        if old_texts or new_texts:
+            self.publish(events.ModerationChanged(run.item.id, len(run.texts.pending)))
 
-            def update() -> None:
+    def _retally(self, run: ItemRun, changes: list[tuple[Any | None, Any | None]]) -> None:
+        """Take each ``(before, after)`` answer's visible form out of the tally and put
+        the new one in (``before`` seen with the decisions it was counted under, which
+        the caller passes already made visible when they changed)."""
+        tally = run.tally
+        if tally is None or run.error is not None:
+            return
+
+        def update() -> None:
+            for old, new in changes:
                 if old is not None:
                     tally.remove(self.visible(run, old))
-                if value is not None:
-                    tally.add(self.visible(run, value))
+                if new is not None:
+                    tally.add(self.visible(run, new))
 
-            try:
-                self.guard(run, "tally", update)
-            except PluginError:
-                run.tally = None
-        self.publish(events.AnswersChanged(run.item.id, run.count))
-        if any(v is not None and self.texts(run, v) for v in (old, value)):
-            self.publish(events.ModerationChanged(run.item.id, len(self.pending(run.item.id))))
+        try:
+            self.guard(run, "tally", update)
+        except PluginError:
+            run.tally = None
 
     # -- tallies and results -----------------------------------------------------------
 
@@ -294,14 +329,27 @@ class Answers:
         shown = dict(value)
         for name in moderated:
             text = shown.get(name)
-            if isinstance(text, str) and self.decision(run.item.id, text) != APPROVED:
+            if isinstance(text, str) and self.decision_of(run, text) != APPROVED:
                 shown[name] = None
         return shown
 
+    def reindex(self, run: ItemRun) -> None:
+        """Index the item's free texts again from all its answers (on start and resume)."""
+        run.texts.clear()
+        if not run.answers or not self.moderated(run):  # (no form built for nothing)
+            return
+        id_of = self._id_of(run)
+        for pseudonym, value in run.answers.items():
+            texts = self.texts(run, value)
+            if texts:
+                run.texts.add(pseudonym, texts, id_of, run.decisions)
+
     def reset_tally(self, run: ItemRun) -> None:
+        """Count every answer again, from scratch (on start and resume, O(answers))."""
         run.version += 1
         if run.item.activity is None:
             return
+        self.reindex(run)
         config = self.config(run.item)
 
         def build() -> Tally[Any]:
@@ -350,41 +398,63 @@ class Answers:
 
     def text_id(self, item_id: str, text: str) -> str:
         """The id the console and control page name a text by (keyed, never stored)."""
+        run = self.runs.get(item_id)
+        if run is not None:
+            known = run.texts.ids.get(text)
+            if known is not None:
+                return known
+        return self._hash(item_id, text)
+
+    def _hash(self, item_id: str, text: str) -> str:
         secret = self.access.secret
         if self._text_key is None or self._text_key[0] != secret:
             self._text_key = (secret, text_key(secret))
         return text_id(self._text_key[1], item_id, text)
 
+    def _id_of(self, run: ItemRun) -> Callable[[str], str]:
+        item_id = run.item.id
+        return lambda text: self._hash(item_id, text)
+
+    def decision_of(self, run: ItemRun, text: str) -> str:
+        """A text's decision; a text some answer carries is looked up, not hashed."""
+        if not run.decisions:
+            return PENDING
+        known = run.texts.ids.get(text)
+        return run.decisions.get(known or self._hash(run.item.id, text), PENDING)
+
     def pending(self, item_id: str) -> list[PendingText]:
         """Distinct free texts waiting for approval, most frequent first."""
-        run = self.runs[item_id]
-        counts: dict[str, int] = {}
-        for value in run.answers.values():
-            for text in self.texts(run, value):
-                if self.text_id(item_id, text) not in run.decisions:
-                    counts[text] = counts.get(text, 0) + 1
-        return [
-            PendingText(self.text_id(item_id, text), text, count)
-            for text, count in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))
-        ]
+        return self.first_pending(item_id, len(self.runs[item_id].texts.pending))
+
+    def first_pending(self, item_id: str, count: int) -> list[PendingText]:
+        """The first ``count`` texts of :meth:`pending` (the head of the queue), without
+        sorting the whole queue."""
+        index = self.runs[item_id].texts
+        return [PendingText(index.ids[text], text, n) for text, n in index.head(count)]
+
+    def pending_count(self, item_id: str) -> int:
+        """How many distinct texts of the item wait for approval (O(1))."""
+        return len(self.runs[item_id].texts.pending)
+
+    def approved_texts(self, item_id: str) -> list[str]:
+        """The distinct texts of the item's answers that were approved (O(approved))."""
+        return list(self.runs[item_id].texts.approved)
 
     def moderate(self, item_id: str, text_ids: list[str] | str, decision: str) -> int:
         """Approve or reject free texts by id; returns how many decisions changed.
 
         A rejected text is erased from every answer that carries it (the rest of each
-        answer stays), on disk too; it cannot be approved afterwards.
+        answer stays), on disk too; it cannot be approved afterwards. Costs what the
+        answers carrying these texts cost, not every answer.
         """
         if decision not in (APPROVED, REJECTED):
             raise ValueError(f"decision must be {APPROVED!r} or {REJECTED!r}")
         run = self.runs[item_id]
         ids = [text_ids] if isinstance(text_ids, str) else text_ids
-        known = {
-            self.text_id(item_id, t): t for v in run.answers.values() for t in self.texts(run, v)
-        }
+        known = run.texts.by_id
         texts = []
         for tid in dict.fromkeys(ids):
             if tid in known and run.decisions.get(tid) != decision:
-                run.decisions[tid] = decision
                 texts.append(known[tid])
         if texts:
             self._decided(run, texts, decision)
@@ -393,9 +463,15 @@ class Answers:
     def _decided(self, run: ItemRun, texts: list[str], decision: str) -> None:
         item_id = run.item.id
         fields = self.moderated(run)
+        carriers = dict.fromkeys(p for text in texts for p in run.texts.carriers.get(text, ()))
+        # Each carrying answer as the tally counted it, before the decision changes that.
+        before = {p: self.visible(run, run.answers[p]) for p in carriers if p in run.answers}
+        for text in texts:
+            run.decisions[run.texts.ids[text]] = decision
+            run.texts.decide(text, decision)
         if decision == REJECTED:
             self.store.erase_texts(item_id, fields, texts)
-            self._erase(run, set(texts))
+            self._erase(run, set(texts), list(carriers))
             run.rejected += len(texts)
         else:
             self.store.approve_texts(item_id, fields, texts)
@@ -403,28 +479,40 @@ class Answers:
         self.log.append(
             RecordKind.MODERATION, {"item_id": item_id, "decision": decision, "texts": len(texts)}
         )
-        self.reset_tally(run)
-        self.publish(events.ModerationChanged(item_id, len(self.pending(item_id))))
+        run.version += 1
+        run.decided += 1
+        if run.tally is None:
+            self.reset_tally(run)  # a type that failed gets another chance, as on start
+        else:
+            self._retally(run, [(before[p], run.answers.get(p)) for p in before])
+        self.publish(events.ModerationChanged(item_id, len(run.texts.pending)))
         self.publish(events.AnswersChanged(item_id, run.count))
 
-    def _erase(self, run: ItemRun, texts: set[str]) -> None:
-        """Take these texts out of the item's answers in memory (the store does the same)."""
+    def _erase(self, run: ItemRun, texts: set[str], carriers: list[str]) -> None:
+        """Take these texts out of the answers that carry them, in memory (the store does
+        the same on disk), and out of what the room's steps remember of earlier answers."""
         fields = self.moderated(run)
-        for pseudonym, value in list(run.answers.items()):
+        for pseudonym in carriers:
+            value = run.answers.get(pseudonym)
+            if value is None:
+                continue
             hits = [f for f in fields if isinstance(value.get(f), str) and value[f] in texts]
             if hits:
+                run.texts.remove(pseudonym, [value[f] for f in hits])
                 run.answers[pseudonym] = {**value, **dict.fromkeys(hits)}
+        for pseudonym, value in list(run.since_mark.items()):
+            if isinstance(value, dict):
+                hits = [f for f in fields if isinstance(value.get(f), str) and value[f] in texts]
+                if hits:
+                    run.since_mark[pseudonym] = {**value, **dict.fromkeys(hits)}
 
     def decision(self, item_id: str, text: str) -> str:
-        return self.runs[item_id].decisions.get(self.text_id(item_id, text), PENDING)
+        return self.decision_of(self.runs[item_id], text)
 
     def moderation_counts(self, item_id: str) -> tuple[int, int, int]:
         """Distinct free texts of the item: approved, rejected (and erased), pending."""
         run = self.runs[item_id]
-        texts = {t for value in run.answers.values() for t in self.texts(run, value)}
-        approved = sum(1 for t in texts if self.decision(item_id, t) == APPROVED)
-        pending = sum(1 for t in texts if self.decision(item_id, t) == PENDING)
-        return approved, run.rejected, pending
+        return len(run.texts.approved), run.rejected, len(run.texts.pending)
 
     # -- moderation on resume ------------------------------------------------------------
 

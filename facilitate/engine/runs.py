@@ -9,11 +9,17 @@ from attrs import define, field, frozen
 
 from facilitate.activity import Tally
 from facilitate.clock import Timer
+from facilitate.engine.moderation import APPROVED as APPROVED
+from facilitate.engine.moderation import PENDING as PENDING
+from facilitate.engine.moderation import REJECTED as REJECTED
+from facilitate.engine.moderation import TextIndex
 from facilitate.forms import Form
 from facilitate.model import Item
 
 WAITING, OPEN, CLOSED = "waiting", "open", "closed"
-APPROVED, REJECTED, PENDING = "approved", "rejected", "pending"
+
+ABSENT: Any = object()
+"""In :attr:`ItemRun.since_mark`: the device had no answer at the mark."""
 
 
 class RoomLocked(Exception):
@@ -81,6 +87,23 @@ class ItemRun:
     """The item's form and the versions of the items it read while being built."""
     context_cache: tuple[tuple[str, bool], Any] | None = None
     """The item's context for plugin calls, and the (phase, revealed) it was made for."""
+    texts: TextIndex = field(factory=TextIndex)
+    """The free texts the answers carry now, kept up to date answer by answer."""
+    decided: int = 0
+    """Goes up with every moderation decision (a cheap way to see that one was made)."""
+    since_mark: dict[str, Any] = field(factory=dict)
+    """Each device whose answer changed since :meth:`mark`, with its answer then
+    (:data:`ABSENT` if it had none): the room's steps of ``k`` read it (see
+    :mod:`facilitate.room`), so a step costs what changed, not every answer."""
+
+    touched: set[str] = field(factory=set)
+    """Devices whose answers changed since the room last counted the changes since the
+    mark: it recounts only these (see :func:`facilitate.room.changes_since_step`)."""
+
+    def mark(self) -> None:
+        """Start counting changes afresh (the room took a step)."""
+        self.since_mark.clear()
+        self.touched.clear()
 
     @property
     def count(self) -> int:

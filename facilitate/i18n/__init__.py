@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext as _gettext
-import logging
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,7 +29,13 @@ from typing import Any
 
 from attrs import frozen
 
-log = logging.getLogger(__name__)
+
+def _log() -> Any:
+    """This module's logger (``logging`` is imported when there is something to say)."""
+    import logging
+
+    return logging.getLogger(__name__)
+
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGES: dict[str, str] = {
@@ -125,10 +130,21 @@ def _load(catalog: MessageCatalog, language: str) -> _Messages | None:
     path = catalog.path(language)
     if not path.is_file():
         return None
+    from facilitate.i18n.pofile import Unusual, read_catalog
+
+    try:  # a quick read of a plain catalog, without Babel's catalog machinery
+        singular, plural, expression = read_catalog(path)
+    except Unusual:
+        return _load_with_babel(path, catalog.domain, language)
+    return _Messages(singular, plural, _gettext.c2py(expression))
+
+
+def _load_with_babel(path: Path, domain: str, language: str) -> _Messages:
+    """A catalog read by Babel: for the files :mod:`facilitate.i18n.pofile` leaves to it."""
     from babel.messages.pofile import read_po
 
     with path.open("rb") as handle:
-        po = read_po(handle, locale=language, domain=catalog.domain)
+        po = read_po(handle, locale=language, domain=domain)
     singular: dict[tuple[str | None, str], str] = {}
     plural: dict[tuple[str | None, str], tuple[str, ...]] = {}
     for message in po:
@@ -211,7 +227,7 @@ class Translator:
         try:
             return text.format_map(values)
         except (ValueError, IndexError, AttributeError, KeyError):
-            log.warning("bad placeholders in the %s translation of %r", self.language, source)
+            _log().warning("bad placeholders in the %s translation of %r", self.language, source)
             try:
                 return source.format_map(values)
             except (ValueError, IndexError, AttributeError, KeyError):
@@ -226,6 +242,8 @@ class Translator:
 
     def number(self, value: float, digits: int = 1) -> str:
         """A number as this language writes it, with at most ``digits`` decimals."""
+        if type(value) is int and 0 <= value < 1000:
+            return str(value)  # the same in every language (Latin digits, no grouping)
         from babel.numbers import format_decimal
 
         pattern = "#,##0" + ("." + "#" * digits if digits else "")

@@ -100,10 +100,14 @@ TERMINAL: Medium[RenderableType] = Medium("terminal", _unknown)
 class BarsRenderable:
     """Labelled horizontal bars that use whatever width they are given."""
 
-    def __init__(self, block: Bars, t: Translator, *, big: bool = False) -> None:
+    def __init__(
+        self, block: Bars, t: Translator, *, big: bool = False, rows: range | None = None
+    ) -> None:
         self.block = block
         self.t = t
         self.big = big
+        self.rows = rows
+        """Only these bars (a page's share), drawn to the whole block's scale and widths."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         shown = figures.bars(self.block, self.t)
@@ -128,7 +132,9 @@ class BarsRenderable:
         stacked = longest > max(8, room)
         label_width = width if stacked else min(longest, max(8, room))
         bar_width = max(4, width - count_width - 3 - (0 if stacked else label_width))
-        for figure, label, count in zip(shown, labels, counts, strict=True):
+        for index, (figure, label, count) in enumerate(zip(shown, labels, counts, strict=True)):
+            if self.rows is not None and index not in self.rows:
+                continue
             colour = GREEN if figure.marked else SKY_BLUE
             label = _truncate(label, label_width)
             if figure.marked:
@@ -221,8 +227,10 @@ class HeatmapRenderable:
 def _heatmap_table(block: Heatmap, t: Translator, width: int) -> RenderableType:
     columns = max(1, len(block.column_labels))
     longest = max((len(one_line(label)) for label in block.row_labels), default=4)
-    label_width = min(longest, max(6, width // 4))
-    cell_width = max(3, min(16, (width - label_width - columns) // columns))
+    # Row labels ("5 Critical") read whole wherever the cells can still take 3 columns.
+    # Each column is padded by one cell either side (but the outer edges): 2 a column.
+    label_width = max(1, min(longest, max(6, width - columns * 5)))
+    cell_width = max(3, min(16, (width - label_width - 2 * columns) // columns))
     table = RichTable(
         box=None,
         pad_edge=False,
@@ -257,17 +265,27 @@ def _heatmap_table(block: Heatmap, t: Translator, width: int) -> RenderableType:
         table.add_row(line(label), *cells)
     if not numbered:
         return table
-    legend = [
-        Text.assemble(f"{number} ", line(_without_number(one_line(label), number)))
-        for number, label in enumerate(block.column_labels, start=1)
-    ]
+    legend = numbered_legend([one_line(label) for label in block.column_labels])
     return Group(table, *_flowed(legend, width, style="dim"))
 
 
 def _without_number(label: str, number: int) -> str:
     """ "1 Very unlikely" -> "Very unlikely", so the legend does not say "1 1 Very ..."."""
     prefix = f"{number} "
-    return label[len(prefix) :] if label.startswith(prefix) else label
+    if label.strip() == str(number):
+        return ""
+    return label[len(prefix) :].strip() if label.startswith(prefix) else label
+
+
+def numbered_legend(labels: list[str]) -> list[Text]:
+    """What the numbers of numbered ticks or columns stand for: only those with a name
+    ("1 Very unlikely   5 Very likely", never "2 2 3 3")."""
+    entries = []
+    for number, label in enumerate(labels, start=1):
+        name = _without_number(label, number)
+        if name:
+            entries.append(Text.assemble(f"{number} ", line(name)))
+    return entries
 
 
 @TERMINAL.draws(Heatmap)
@@ -291,18 +309,22 @@ class ScatterRenderable:
     are drawn bolder, but the number always says it too.
     """
 
-    def __init__(self, block: Scatter, t: Translator, *, big: bool = False) -> None:
+    def __init__(
+        self, block: Scatter, t: Translator, *, big: bool = False, rows: int | None = None
+    ) -> None:
         self.block = block
         self.t = t
         self.big = big
+        self.rows = rows
+        """The plot's height in lines, if a page has less room than it would take."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         block, width = self.block, options.max_width
         y_ticks = figures.ticks(block.y_labels, *block.y_range)
         x_ticks = figures.ticks(block.x_labels, *block.x_range)
         y_names = [one_line(label) for _, label in y_ticks]
-        margin = min(max((len(name) for name in y_names), default=0), max(4, width // 4))
-        plot = Plot(max(8, width - margin - 2), self._rows(len(y_ticks)))
+        margin = min(max((len(name) for name in y_names), default=0), max(4, width // 3))
+        plot = Plot(max(8, width - margin - 2), self.plot_rows(len(y_ticks)))
         for fx, _ in x_ticks:
             for fy, _ in y_ticks:
                 plot.put(plot.row(fy), plot.column(fx), "·", "dim")
@@ -320,7 +342,10 @@ class ScatterRenderable:
             yield Text(one_line(f"{block.x_title} →"), style="dim", justify="right")
         yield from _flowed(legend, width)
 
-    def _rows(self, ticks: int) -> int:
+    def plot_rows(self, ticks: int) -> int:
+        """How many lines the plot takes for this many ticks on its y axis."""
+        if self.rows is not None:
+            return max(ticks, 3, self.rows)
         if ticks <= 2:
             return 13 if self.big else 9
         return min(19, max(5, (3 if self.big else 2) * (ticks - 1) + 1))
@@ -367,10 +392,7 @@ class ScatterRenderable:
             axis = _tick_line(plot, ticks, [str(n) for n in range(1, len(names) + 1)]) or ""
         yield Text(" " * (margin + 2) + axis, style="dim")
         if numbered:
-            entries = [
-                Text.assemble(f"{n} ", line(_without_number(name, n)))
-                for n, name in enumerate(names, start=1)
-            ]
+            entries = numbered_legend(names)
             yield from _flowed(entries, plot.width, indent=margin + 2, style="dim")
 
 

@@ -134,36 +134,42 @@ def guard(refuse: Refuse) -> Middleware:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-        try:
-            if request.method not in ("GET", "HEAD"):
-                length = request.content_length
-                if length is not None and length > MAX_BODY:
-                    raise PageError(413, TOO_LARGE)
-                if request.method == "POST" and not same_origin(request):
-                    raise PageError(403, CROSS_SITE)
-                await read_body(request)
-            return await handler(request)
-        except PageError as refusal:
-            response = refuse(request, refusal.status, refusal.message)
-            if refusal.close:
-                response.force_close()
-            return response
-        except StorageError:  # the store has logged it, once for the whole fault
-            return refuse(request, 503, NOT_SAVED)
-        except web.HTTPException as refusal:
-            if refusal.status < 400:
-                raise
-            message = STATUS_MESSAGES.get(refusal.status, BAD_REQUEST)
-            return refuse(request, refusal.status, message)
-        except (asyncio.CancelledError, ConnectionResetError):
-            raise
-        except Exception:
-            route = request.match_info.route.resource
-            where = route.canonical if route is not None else "an unknown route"
-            log.exception("error in %s", where)
-            return refuse(request, 500, SERVER_ERROR)
+        return await guarded(request, handler, refuse)
 
     return middleware
+
+
+async def guarded(request: web.Request, handler: Handler, refuse: Refuse) -> web.StreamResponse:
+    """``handler`` behind the guard (what :func:`guard` does for each request; the answer
+    route calls it directly, see :func:`facilitate.server.app.answers_first`)."""
+    try:
+        if request.method not in ("GET", "HEAD"):
+            length = request.content_length
+            if length is not None and length > MAX_BODY:
+                raise PageError(413, TOO_LARGE)
+            if request.method == "POST" and not same_origin(request):
+                raise PageError(403, CROSS_SITE)
+            await read_body(request)
+        return await handler(request)
+    except PageError as refusal:
+        response = refuse(request, refusal.status, refusal.message)
+        if refusal.close:
+            response.force_close()
+        return response
+    except StorageError:  # the store has logged it, once for the whole fault
+        return refuse(request, 503, NOT_SAVED)
+    except web.HTTPException as refusal:
+        if refusal.status < 400:
+            raise
+        message = STATUS_MESSAGES.get(refusal.status, BAD_REQUEST)
+        return refuse(request, refusal.status, message)
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception:
+        route = request.match_info.route.resource
+        where = route.canonical if route is not None else "an unknown route"
+        log.exception("error in %s", where)
+        return refuse(request, 500, SERVER_ERROR)
 
 
 async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -184,8 +190,10 @@ class _HeadedRequest(web.Request):
     line, headers too long): the application's own hook only runs for routed requests."""
 
     async def _prepare_hook(self, response: web.StreamResponse) -> None:
-        await super()._prepare_hook(response)
-        _set_headers(response)
+        if self._match_info is None:  # not routed: the application's hook does not run
+            _set_headers(response)
+        else:
+            await super()._prepare_hook(response)
 
 
 def headers_on_every_response(runner: web.AppRunner) -> None:
@@ -239,6 +247,8 @@ async def read_body(request: web.Request) -> bytes:
     """The request's body, read once (later reads get it from memory): within
     :data:`BODY_SECONDS`, and a 400 if it cannot be decoded as sent."""
     try:
+        if request.content.is_eof():  # all here already (most answers): no timer needed
+            return await request.read()
         async with asyncio.timeout(BODY_SECONDS):
             return await request.read()
     except (TimeoutError, RequestPayloadError, HttpProcessingError) as error:

@@ -12,15 +12,20 @@ cannot be saved, the console says so first, in a banner; and when saving works a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
+import shlex
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from attrs import evolve, frozen
-from textual.app import App
+from textual.app import App, InvalidModeError
 from textual.css.query import NoMatches
 from textual.notifications import SeverityLevel
+from textual.reactive import Reactive
+from textual.screen import Screen
 from textual.theme import Theme
 
 from facilitate import events
@@ -32,15 +37,25 @@ from facilitate.render import terminal
 from facilitate.text import one_line
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.screens.console import ConsoleScreen
-from facilitate.tui.screens.projector import ProjectorScreen
 
 if TYPE_CHECKING:
     from facilitate.tui.screens.wifi import Wifi
+    from facilitate.tui.widgets.paged import PagedResult
 
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 0.1
-"""Engine events only mark the screen dirty; it is redrawn at most this often."""
+"""How often the clock is looked at (the timer's digits, the agenda's times)."""
+ANSWERS_SECONDS = 0.25
+"""Answers only mark the screen dirty; what they change is drawn at most this often
+(a facilitator's key, a resize, a switch of screens are drawn at once)."""
+BUSY_ANSWERS_PER_SECOND = 100
+BUSY_ANSWERS_SECONDS = 1.0
+"""While more than ``BUSY_ANSWERS_PER_SECOND`` answers keep arriving (they did since the
+last time they were drawn), they are drawn once every ``BUSY_ANSWERS_SECONDS``: a frame
+of the console costs the room's loop about the same whatever it shows, and a crowd
+answering needs the loop more than the counts need to move four times a second. A
+single burst is drawn at the usual pace."""
 CONSOLE, PROJECTOR = "console", "projector"
 
 CONTRAST = Theme(
@@ -59,6 +74,14 @@ CONTRAST = Theme(
 )
 
 
+def projector_screen() -> Screen[None]:
+    """The terminal projector, built (and its QR code and pages imported) when first shown:
+    the console's first frame does not wait for a screen the room may never see."""
+    from facilitate.tui.screens.projector import ProjectorScreen
+
+    return ProjectorScreen()
+
+
 class ParticipantServer(Protocol):
     """What the app needs of :func:`facilitate.server.start_server`'s result."""
 
@@ -73,6 +96,7 @@ class ParticipantServer(Protocol):
 
 StartServer = Callable[[Engine], Awaitable[ParticipantServer]]
 Simulate = Callable[[Engine, ParticipantServer, asyncio.Event], Coroutine[Any, Any, Any]]
+PageStepper = Callable[[ParticipantServer, Engine, int], None]
 
 
 @frozen
@@ -93,9 +117,14 @@ class FacilitateApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "facilitate"
-    MODES = {CONSOLE: ConsoleScreen, PROJECTOR: ProjectorScreen}
+    MODES = {PROJECTOR: projector_screen}
+    """The console is the default screen (:meth:`get_default_screen`); the projector a
+    mode, built when first shown."""
     DEFAULT_MODE = CONSOLE
     ENABLE_COMMAND_PALETTE = False
+    theme: Reactive[str] = Reactive(CONTRAST.name)
+    """High contrast from the start: a theme set once the app exists makes Textual parse
+    and apply every style again before the first frame."""
 
     def __init__(
         self,
@@ -107,15 +136,19 @@ class FacilitateApp(App[int]):
         simulate: Simulate | None = None,
         simulated: int = 0,
         note: str = "",
+        resume_options: Sequence[str] = (),
+        page_stepper: PageStepper | None = None,
     ) -> None:
         super().__init__()
-        # The theme is set before the first style pass: set in on_mount, it would make
-        # Textual parse and apply every style a second time before the first frame.
         self.register_theme(CONTRAST)
-        self.theme = CONTRAST.name
         self.t: Translator = translator(language or system_language())
         """The facilitator's language: the console, its dialogs and notifications."""
         self._note = note
+        self.page_stepper = page_stepper
+        """Steps the web projector's page with ours (the CLI gives it: the app does not
+        import the server)."""
+        self.resume_options = tuple(resume_options)
+        """The options the session was started with, for the resume command we suggest."""
         self.engine = engine
         self._start_server = start_server
         self._join_url = join_url
@@ -129,6 +162,12 @@ class FacilitateApp(App[int]):
         """Notifications waiting for the console (the projector shows none)."""
         self._shown: list[Notice] = []
         self._dirty = True
+        self._urgent = True
+        self._drawn_at = 0.0
+        self._arrived = 0
+        """Answers (and moderation decisions) since they were last drawn."""
+        self._busy = False
+        """Whether they came faster than ``BUSY_ANSWERS_PER_SECOND`` until then."""
         self._unsubscribe: Callable[[], None] | None = None
         self._stop_simulation = asyncio.Event()
         self._simulation: asyncio.Task[Any] | None = None
@@ -138,8 +177,25 @@ class FacilitateApp(App[int]):
         self.started = asyncio.Event()
         """Set once the participant server (if any) is up, or has failed to start."""
         self._confirmations: set[asyncio.Future[None]] = set()
+        self.result_page: tuple[str, int] = ("", 0)
+        """The page of a long result the terminal projector shows: (item id, page)."""
+        self.projector_result: PagedResult | None = None
+        """The terminal projector's result region, once it has been shown."""
 
     # -- life cycle ----------------------------------------------------------
+
+    def get_theme(self, theme_name: str) -> Theme | None:
+        # Asked for before __init__ can register it (the class's theme is CONTRAST).
+        return CONTRAST if theme_name == CONTRAST.name else super().get_theme(theme_name)
+
+    def get_default_screen(self) -> Screen[None]:
+        """The console, drawn first. A mode's first screen makes Textual parse and apply
+        every style a second time before drawing it, so the console is the default
+        screen instead, and becomes the console mode only once it exists (for
+        :meth:`switch_view`)."""
+        with contextlib.suppress(InvalidModeError):  # already added
+            self.add_mode(CONSOLE, ConsoleScreen)
+        return ConsoleScreen()
 
     async def on_mount(self) -> None:
         self._unsubscribe = self.engine.subscribe(self._on_engine_event)
@@ -162,7 +218,7 @@ class FacilitateApp(App[int]):
                     await self.server.stop()
                     self.server = None
                     return
-                self._dirty = True
+                self.mark_dirty()
             if self._simulate is not None and self.server is not None:
                 self._simulation = asyncio.create_task(
                     self._simulate(self.engine, self.server, self._stop_simulation)
@@ -172,6 +228,19 @@ class FacilitateApp(App[int]):
                 self._share_wifi()
         finally:
             self.started.set()
+            self.settle_memory()
+
+    @staticmethod
+    def settle_memory() -> None:
+        """If start-up paused the garbage collector (the CLI does, see
+        :func:`facilitate.tui.cli.collector_paused`): collect once, freeze what is left
+        (it lives as long as the app: the collector need not walk it again) and turn
+        collection back on. Called once the first frame is drawn and the server started."""
+        if gc.isenabled():
+            return
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
     async def on_unmount(self) -> None:
         self._unmounted = True
@@ -230,7 +299,12 @@ class FacilitateApp(App[int]):
     # -- the engine ------------------------------------------------------------
 
     def _on_engine_event(self, event: events.Event) -> None:
+        # On the answer path: note it and return; the drawing happens at the next tick.
         self._dirty = True
+        if isinstance(event, events.AnswersChanged | events.ModerationChanged):
+            self._arrived += 1
+        else:
+            self._urgent = True  # a facilitator's action (from the control page, say)
         if isinstance(event, events.StorageChanged):
             if event.ok:
                 self.notify(self.t.gettext(SAVING_AGAIN), markup=False, timeout=10)
@@ -246,7 +320,11 @@ class FacilitateApp(App[int]):
             )
 
     def mark_dirty(self) -> None:
+        """Draw everything that changed at the next tick, answers too, however recently
+        they were drawn (a resize, another screen, the server started)."""
         self._dirty = True
+        self._urgent = True
+        self._drawn_at = 0.0
 
     def perform(self, name: str, **params: Any) -> Done | None:
         """Run a facilitator command (:mod:`facilitate.commands`) and say what it did.
@@ -273,7 +351,7 @@ class FacilitateApp(App[int]):
             confirming = asyncio.ensure_future(self._confirm(done, mark))
             self._confirmations.add(confirming)
             confirming.add_done_callback(self._confirmations.discard)
-        self._dirty = True
+        self._dirty = self._urgent = True  # drawn now; answers that came, at their pace
         self._tick()
         return done
 
@@ -289,25 +367,51 @@ class FacilitateApp(App[int]):
             return
         said = done.text(self.t)
         if said:
-            self.notify(said, markup=False)
+            # Said in the frame after the key's own: a toast is laid out (the whole
+            # screen is), and what the key changed is drawn first.
+            self.call_after_refresh(self.notify, said, markup=False)
 
-    def _workshop_screen(self) -> WorkshopScreen | None:
+    def workshop_screen(self) -> WorkshopScreen | None:
+        """The console or projector: the full screen under any dialogs."""
         for screen in reversed(self.screen_stack):
             if isinstance(screen, WorkshopScreen):
                 return screen
         return None
 
     def _tick(self) -> None:
-        screen = self._workshop_screen()
+        screen = self.workshop_screen()
         if screen is None:
             return
-        full, self._dirty = self._dirty, False
+        now = time.monotonic()
+        # Answers arriving are drawn a few times a second, not once each: the room's
+        # loop (answers, live updates) keeps its time for the room. A facilitator's key
+        # is drawn at once, with what phones changed as it was last drawn: its frame
+        # holds what the key changed, and the answers follow at their own pace.
+        since = now - self._drawn_at
+        pace = BUSY_ANSWERS_SECONDS if self._busy else ANSWERS_SECONDS
+        answers = self._dirty and since >= pace
+        full = answers or (self._dirty and self._urgent)
         if full:
+            self._urgent = False
             self.redraws += 1
+        if answers:
+            self._busy = self._arrived > BUSY_ANSWERS_PER_SECOND * since
+            self._dirty = False
+            self._drawn_at = now
+            self._arrived = 0
         try:
-            screen.sync(full=full)
+            screen.sync(full=full, answers=answers)
         except NoMatches:  # the screen is being built or taken down
             self._dirty = self._dirty or full
+            self._urgent = self._urgent or (full and not answers)
+
+    def projector_pages(self) -> tuple[int, int] | None:
+        """The terminal projector's page of the current result and its page count, once
+        it has laid the result out in more than one page."""
+        result = self.projector_result
+        if result is None or not result.is_mounted or result.pages < 2:
+            return None
+        return result.page, result.pages
 
     # -- notifications: the facilitator's, never the room's ------------------------
 
@@ -374,13 +478,41 @@ class FacilitateApp(App[int]):
         return " · ".join(said)
 
     @property
+    def resume_command(self) -> str:
+        """How to continue this session, with the options it was started with."""
+        return shlex.join(["facilitate", "resume", self.engine.store.id, *self.resume_options])
+
+    @property
     def resume_hint(self) -> str:
         if self.engine.store.ephemeral:
             return self.t.gettext(
                 "This session lives in memory only: quitting ends it and keeps nothing."
             )
         kept = self.t.gettext("The session is kept. Continue it later with:")
-        return f"{kept}\n    facilitate resume {self.engine.store.id}"
+        return f"{kept}\n    {self.resume_command}"
+
+    # -- pages of a long result ----------------------------------------------------
+
+    def result_page_of(self, item_id: str) -> int:
+        """The page of the item's result the terminal projector shows (0 for another's)."""
+        shown, page = self.result_page
+        return page if shown == item_id else 0
+
+    def step_page(self, step: int) -> None:
+        """Show the next (``step`` 1) or previous (-1) page of a long result, on the
+        terminal projector and on the web projector alike (each has its own pages)."""
+        item_id = self.engine.current.id
+        pages = self.projector_result.pages if self.projector_result is not None else None
+        page = self.result_page_of(item_id) + step
+        page = max(0, page if pages is None else min(page, pages - 1))
+        self.result_page = (item_id, page)
+        if self.page_stepper is not None and self.server is not None:
+            try:
+                self.page_stepper(self.server, self.engine, step)
+            except Exception:  # the web projector's page is a courtesy; the console goes on
+                log.exception("the web projector's page did not change")
+        self.mark_dirty()
+        self._tick()
 
     def switch_view(self) -> None:
         if self.current_mode == CONSOLE:
@@ -389,7 +521,7 @@ class FacilitateApp(App[int]):
         else:
             self.switch_mode(CONSOLE)
             self._release_held()
-        self._dirty = True
+        self.mark_dirty()
 
     def set_wifi(self, wifi: Wifi | bool | None) -> None:
         from facilitate.tui.screens.wifi import Wifi
@@ -397,7 +529,7 @@ class FacilitateApp(App[int]):
         if wifi is False:
             return
         self.wifi = wifi if isinstance(wifi, Wifi) else None
-        self._dirty = True
+        self.mark_dirty()
         self._share_wifi()
 
     def _share_wifi(self) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +137,34 @@ def _tls(args: argparse.Namespace) -> ssl.SSLContext | None:
         raise CLIError(str(error)) from None
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection until the console's first frame is drawn.
+
+    Starting the console makes hundreds of thousands of objects that live as long as it
+    (modules, classes, styles, the agenda); the collector would walk them again and
+    again on the way to the first frame. Once that frame is drawn and the participant
+    server started, the app collects once, freezes what is left (it is no longer
+    walked, so the collector's pauses stay short while the room answers) and turns
+    collection back on (:meth:`FacilitateApp.settle_memory`); and whatever happens,
+    collection is back on when the command returns.
+    """
+    if not gc.isenabled():  # someone else's decision: leave it alone
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    with collector_paused():
+        return _cmd_run(args)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
     from facilitate.cli import new_engine
 
     _check_simulate(args.simulate)
@@ -151,6 +181,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_resume(args: argparse.Namespace) -> int:
     """Continue a session (after a crash, say: see :func:`restore_terminal`)."""
+    with collector_paused():
+        return _cmd_resume(args)
+
+
+def _cmd_resume(args: argparse.Namespace) -> int:
     from facilitate.cli import resume_engine
 
     tls = _tls(args)
@@ -159,6 +194,11 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    with collector_paused():
+        return _cmd_demo(args)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
     from facilitate.engine import Engine
     from facilitate.store import Store
 
@@ -171,6 +211,47 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run(engine, args, simulate=args.simulate, seed=args.seed, note=note, tls=tls)
 
 
+RESUMED_OPTIONS = (("host", "--host"), ("port", "--port"), ("lang", "--lang"))
+RESUMED_PATHS = (("tls_cert", "--tls-cert"), ("tls_key", "--tls-key"))
+
+
+def resume_options(args: argparse.Namespace) -> list[str]:
+    """The options of ``run``/``resume`` that ``resume`` takes too, as they were given,
+    so the command we suggest serves the session where it was served (files made
+    absolute: the facilitator may resume from another folder)."""
+    options: list[str] = []
+    for name, flag in RESUMED_OPTIONS:
+        value = getattr(args, name, None)
+        if value is not None:
+            options += [flag, str(value)]
+    for name, flag in RESUMED_PATHS:
+        value = getattr(args, name, None)
+        if value:
+            options += [flag, str(Path(value).expanduser().resolve())]
+    return options
+
+
+def step_web_page(server: Any, engine: Any, step: int) -> None:
+    """Step the web projector's page too, when a participant server runs here.
+
+    The web projector lays its pages out for its own screen, so it steps through its own
+    count (``room_pages``); the server's state keeps the page (``show_page``).
+    """
+    from facilitate.room import room_view
+    from facilitate.server.projector import room_pages
+    from facilitate.server.state import STATE
+
+    runner = getattr(server, "runner", None)
+    if runner is None:
+        return
+    state = runner.app[STATE]
+    pages = len(room_pages(room_view(engine)))
+    if pages < 2:
+        return
+    item_id = engine.current.id
+    state.show_page(item_id, min(max(0, state.page_of(item_id) + step), pages - 1))
+
+
 def served_app(
     engine: Any,
     *,
@@ -181,6 +262,7 @@ def served_app(
     seed: int | None = None,
     note: str = "",
     tls: ssl.SSLContext | None = None,
+    resume_with: list[str] | None = None,
 ) -> FacilitateApp:
     """The app with the participant server (and simulated phones), as the commands run it.
 
@@ -214,6 +296,8 @@ def served_app(
         simulate=simulation,
         simulated=simulate,
         note=note,
+        resume_options=resume_with or [],
+        page_stepper=step_web_page,
     )
 
 
@@ -284,6 +368,7 @@ def _run(
             seed=seed,
             note=note,
             tls=tls,
+            resume_with=resume_options(args),
         )
     except ImportError as error:
         engine.close()
@@ -305,5 +390,5 @@ def _run(
     if engine.store.ephemeral:
         print("facilitate: session ended (it was kept in memory only).")
     else:
-        print(f"facilitate: session kept. Continue it with: facilitate resume {engine.store.id}")
+        print(f"facilitate: session kept. Continue it with: {app.resume_command}")
     return 0

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from facilitate.api import Tally
+
+if TYPE_CHECKING:  # imported where sums are kept: fractions (and decimal) cost start-up
+    from fractions import Fraction
 
 POINTS = (1, 2, 3, 4, 5)
 
@@ -52,6 +54,8 @@ class _ThreatSums:
     __slots__ = ("capacity", "cells", "impact", "likelihood", "ratings", "risk", "vulnerability")
 
     def __init__(self) -> None:
+        from fractions import Fraction
+
         self.ratings = 0
         self.likelihood = 0
         self.impact = 0
@@ -65,6 +69,8 @@ class _ThreatSums:
 
 
 def _mean(total: int | Fraction, count: int) -> float:
+    from fractions import Fraction
+
     return float(Fraction(total) / count)
 
 
@@ -90,6 +96,8 @@ class RiskMapTally(Tally[RiskMapResult]):
         self.proposals: Counter[str] = Counter()
 
     def _apply(self, value: dict[str, Any], sign: int) -> None:
+        from fractions import Fraction
+
         self.answers += sign
         proposal = value.get("proposal")
         if isinstance(proposal, str):

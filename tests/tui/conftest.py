@@ -175,3 +175,48 @@ async def redrawn(pilot: Any) -> None:
     while app._dirty and time.monotonic() < deadline:
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+# -- the first-party plugins' types, as the shipped agendas use them ----------------------
+
+SHIPPED = Path(__file__).resolve().parents[2] / "facilitate" / "agendas"
+PLUGIN_ITEMS = (
+    ("integrated-security", "risk-map"),
+    ("integrated-security", "post-strategies"),
+    ("integrated-security", "mark-strategies"),
+    ("due-diligence", "five-ps"),
+    ("due-diligence", "evaluation"),
+)
+"""One item of every first-party plugin type (riskmap, strategies, strategies-vote,
+duediligence, evaluation), taken from the agendas that ship with facilitate."""
+
+
+def plugin_day(language: str = "en") -> str:
+    """An agenda of the shipped plugin items, in ``language`` (the room's)."""
+    import tomllib
+
+    import tomli_w
+
+    items = [{"id": "welcome", "title": "Welcome", "duration": "10m"}]
+    for agenda, item_id in PLUGIN_ITEMS:
+        with open(SHIPPED / f"{agenda}.toml", "rb") as source:
+            found = tomllib.load(source)["items"]
+        items += [item for item in found if item["id"] == item_id]
+    return tomli_w.dumps({"title": "Plugin day", "language": language, "k": 3, "items": items})
+
+
+def plugin_kinds() -> list[str]:
+    """The plugin items' ids whose type is installed."""
+    from facilitate.plugins import default_plugins
+
+    known = default_plugins().activity_types
+    day = loads_agenda(plugin_day())
+    return [item.id for item in day.items if item.activity and item.activity.type in known]
+
+
+def make_plugin_engine(
+    language: str = "en", clock: ManualClock | None = None, store: Store | None = None
+) -> Engine:
+    engine = Engine.new(loads_agenda(plugin_day(language)), store, clock=clock or ManualClock())
+    engine.join_code = JOIN_CODE
+    return engine

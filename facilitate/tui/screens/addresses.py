@@ -49,7 +49,7 @@ class AddressesScreen(Dialog[None]):
         super().__init__()
         self.addresses = addresses
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(classes="dialog wide", id="addresses"):
             yield Static(Text(t.gettext("Projector and control page"), style="bold"))

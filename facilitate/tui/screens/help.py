@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from facilitate.i18n import N_
@@ -17,6 +17,7 @@ KEYS = (
     ("n / p", N_("next / previous item (n skips an item whose plugin failed)")),
     ("+ / -", N_("one minute more / less for this item (= works as +)")),
     ("] / [", N_("five minutes more / less")),
+    (N_("PgDn / PgUp"), N_("next / previous page of a long result (. and , work too)")),
     ("o", N_("open or close answering")),
     ("r", N_("reveal results to the room, or hide them")),
     ("l", N_("lock the room (no new phones) or open it")),
@@ -34,17 +35,19 @@ KEYS = (
 class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("close"))]
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         t = self.t
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, meaning in KEYS:
             table.add_row(Text(t.gettext(key)), Text(t.gettext(meaning)))
-        with Vertical(classes="dialog"):
-            yield Static(Text(t.gettext("Keys"), style="bold"))
+        # The way out is on the frame, so it shows however small the terminal; the
+        # keys scroll inside it when they do not fit.
+        with VerticalScroll(classes="dialog", id="help") as frame:
+            frame.border_title = t.gettext("Keys")
+            frame.border_subtitle = t.gettext("escape closes this help")
             yield Static(table)
-            yield Static(Text(t.gettext("escape closes this help"), style="italic"))
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

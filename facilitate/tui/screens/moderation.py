@@ -28,7 +28,7 @@ class ModerationScreen(Dialog[None]):
         Binding("escape,m,q", "close", N_("close")),
     ]
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(id="moderation-title")
             yield OptionList(id="pending")

@@ -14,10 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from facilitate.engine.runs import CLOSED, OPEN
-from facilitate.render.terminal import GREEN, ORANGE, line, render_view
+from facilitate.render.terminal import GREEN, ORANGE, line
 from facilitate.room import RoomView, read_timer, room_translator, room_view
+from facilitate.tui import redraw
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.widgets import BigTimer, QRCode
+from facilitate.tui.widgets.paged import PagedResult
 from facilitate.tui.widgets.qr import TOO_SMALL
 
 MAX_QR_SHARE = 0.6
@@ -38,7 +40,7 @@ class ProjectorScreen(WorkshopScreen):
                 yield BigTimer(id="projector-timer")
                 yield Static(id="projector-prompt")
                 yield Static(id="projector-room")
-                yield Static(id="projector-result")
+                yield PagedResult(id="projector-result")
             with Vertical(id="join"):
                 yield QRCode(id="join-qr")
                 yield Static(id="join-code")
@@ -46,26 +48,49 @@ class ProjectorScreen(WorkshopScreen):
                 yield QRCode(id="wifi-qr")
                 yield Static(id="wifi-caption")
 
-    def sync(self, *, full: bool) -> None:
+    def sync(self, *, full: bool, answers: bool = True) -> None:
         if not self.is_mounted:
             return
         engine = self.workshop.engine
+        reading = read_timer(engine.current_run.timer, room_translator(engine))
+        self.query_one(BigTimer).show(reading)
         if not full:  # the clock alone: no need to ask the activity type for its view
-            reading = read_timer(engine.current_run.timer, room_translator(engine))
-            self.query_one(BigTimer).show(reading)
+            return
+        app = self.workshop
+        page = app.result_page_of(engine.current.id)
+        # The words (title, prompt, call, how to join) change with the facilitator's
+        # keys, or when answers cross k; the result with every answer. Answers alone
+        # draw the result, and lay nothing out.
+        joining = (engine.join_code, engine.locked)  # how many joined is not shown here
+        words = (redraw.disclosed(engine), joining, app.join_url, app.wifi, page)
+        result = (redraw.result(engine), page)
+        new_words = self.drawn.changed("room", words)
+        if not self.drawn.changed("result", result) and not new_words:
             return
         room = room_view(engine)
-        self.query_one(BigTimer).show(room.timer)
-        self.query_one("#projector-title", Static).update(line(room.title, style="bold"))
-        self.query_one("#projector-prompt", Static).update(line(room.prompt))
-        call = Text(room.call_to_action, style=CALL_STYLES.get(room.phase, ""))
-        self.query_one("#projector-room", Static).update(call)
-        self.query_one("#projector-result", Static).update(self._result(room))
-        self._show_join(room)
+        if new_words:
+            self.query_one("#projector-title", Static).update(line(room.title, style="bold"))
+            self.query_one("#projector-prompt", Static).update(line(room.prompt))
+            call = Text(room.call_to_action, style=CALL_STYLES.get(room.phase, ""))
+            self.query_one("#projector-room", Static).update(call)
+        self._show_result(room)
+        if new_words:
+            self._show_join(room)
 
-    def _result(self, room: RoomView) -> RenderableType:
+    def on_mount(self) -> None:
+        self.workshop.projector_result = self.query_one(PagedResult)
+
+    def _show_result(self, room: RoomView) -> None:
+        engine = self.workshop.engine
+        result = self.query_one(PagedResult)
         if room.shows_result:
-            return render_view(room.blocks, room_translator(self.workshop.engine), big=True)
+            page = self.workshop.result_page_of(engine.current.id)
+            result.show(room.blocks, room_translator(engine), page=page)
+        else:
+            result.show(None, room_translator(engine), message=self._withheld(room))
+
+    @staticmethod
+    def _withheld(room: RoomView) -> RenderableType:
         return line(room.withheld_message, style="italic")
 
     def _show_join(self, room: RoomView) -> None:
@@ -113,7 +138,16 @@ class ProjectorScreen(WorkshopScreen):
         return both
 
     def on_resize(self) -> None:
+        self.drawn.forget()
         self.workshop.mark_dirty()
+
+    def on_screen_resume(self) -> None:
+        # Textual calls WorkshopScreen's handler after this one: it draws the screen.
+        self.drawn.forget()
+
+    def join_margin(self) -> tuple[int, int, int, int]:
+        join = self.query_one("#join")
+        return (0, join.region.width, 0, 0) if join.display else (0, 0, 0, 0)
 
 
 def _code_text(room: RoomView) -> Text:

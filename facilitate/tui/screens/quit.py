@@ -22,7 +22,7 @@ class QuitScreen(Dialog[bool]):
         super().__init__()
         self.resume_hint = resume_hint
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog"):
             yield Static(Text(t.gettext("Quit the workshop?"), style="bold"))

@@ -30,7 +30,7 @@ class WifiScreen(Dialog["Wifi | None | bool"]):
         super().__init__()
         self.current = current
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         t = self.t
         with Vertical(classes="dialog"):
             yield Static(Text(t.gettext("Wi-Fi QR code for the projector"), style="bold"))

@@ -26,7 +26,7 @@ class WipeScreen(Dialog[bool]):
         super().__init__()
         self.ephemeral = ephemeral
 
-    def compose(self) -> ComposeResult:
+    def compose_dialog(self) -> ComposeResult:
         t = self.t
         if self.ephemeral:
             what = t.gettext(

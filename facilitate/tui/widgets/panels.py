@@ -95,15 +95,23 @@ def results_of(run: ItemRun) -> str:
 
 
 def item_drift(run: ItemRun, index: int, current: int) -> float | None:
-    """An item's drift as :func:`facilitate.clock.agenda_drift` counts it."""
+    """An item's drift: a finished item's against its plan, as
+    :func:`facilitate.clock.agenda_drift` counts it; the current item's against the time
+    it has now (its plan with the minutes added or taken off), as its timer shows it."""
     if not run.timer.started:
         return None
-    over = run.timer.elapsed - run.item.duration
     if index < current:
-        return over
+        return run.timer.elapsed - run.item.duration
     if index == current:
-        return max(0.0, over)
+        return run.timer.overrun
     return None
+
+
+def planned_time(run: ItemRun, current: bool) -> Text:
+    """The plan column: the current item's time as it now stands, marked when changed."""
+    if current and run.timer.adjustment:
+        return Text(short_clock(run.timer.allowed), style=f"bold {ORANGE}")
+    return Text(short_clock(run.item.duration))
 
 
 def agenda_table(engine: Engine, t: Translator, *, compact: bool = False) -> RenderableType:
@@ -136,7 +144,7 @@ def agenda_table(engine: Engine, t: Translator, *, compact: bool = False) -> Ren
         current = index == engine.index
         marker = Text("▶", style=f"bold {SKY_BLUE}") if current else Text(" ")
         title = line(item.title, style="bold" if current else "")
-        planned = Text(short_clock(item.duration))
+        planned = planned_time(run, current)
         if compact:
             table.add_row(marker, title, planned)
             continue
@@ -168,13 +176,6 @@ def storage_line(engine: Engine, t: Translator) -> Text:
 def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> Text:
     """One line: join code, devices joined, room lock, drift, projected end; first of
     all, while it lasts, that the session cannot be saved."""
-    drift = engine.drift()
-    if abs(drift) < 60:
-        ahead = t.gettext("on time")
-    elif drift > 0:
-        ahead = t.gettext("{duration} behind", duration=short_clock(drift))
-    else:
-        ahead = t.gettext("{duration} ahead", duration=short_clock(drift))
     locked = (t.gettext("room LOCKED"), f"bold reverse {ORANGE}")
     text = Text.assemble(
         storage_line(engine, t),
@@ -185,7 +186,7 @@ def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> 
         "  ",
         locked if engine.locked else (t.gettext("room open"), ""),
         "  ",
-        (ahead, ""),
+        *pace(engine, t),
         "  ",
         (t.gettext("ends {time}", time=_hhmm(engine.projected_end())), ""),
         "  ",
@@ -195,6 +196,26 @@ def status_bar(engine: Engine, t: Translator, join_url: str, note: str = "") -> 
         text.append("  ")
         text.append(line(note, style=f"italic {ORANGE}"))
     return text
+
+
+def pace(engine: Engine, t: Translator) -> list[tuple[str, str]]:
+    """The day's drift against the plan, and the current item's time once it is over:
+    never "on time" while the timer shows OVER TIME (after ``-``, say)."""
+    drift = engine.drift()
+    over = engine.current_run.timer.overrun
+    said: list[tuple[str, str]] = []
+    if drift >= 60:
+        said.append((t.gettext("{duration} behind", duration=short_clock(drift)), ""))
+    elif drift <= -60:
+        said.append((t.gettext("{duration} ahead", duration=short_clock(drift)), ""))
+    elif over < 1:
+        said.append((t.gettext("on time"), ""))
+    if over >= 1:
+        if said:
+            said.append(("  ", ""))
+        item_over = t.gettext("this item {duration} over", duration=short_clock(over))
+        said.append((item_over, f"bold {VERMILLION}"))
+    return said
 
 
 def item_heading(engine: Engine, t: Translator) -> Text:
@@ -227,7 +248,7 @@ def item_state(engine: Engine, t: Translator) -> Text:
         text.append("\n")
         text.append(t.ngettext("{count} answer", "{count} answers", run.count), style="bold")
         text.append(f"  k = {engine.k_for(run.item.id)}", style="dim")
-        pending = len(engine.pending(run.item.id))
+        pending = engine.pending_count(run.item.id)
         if pending:
             moderate = t.ngettext("{count} to moderate", "{count} to moderate", pending)
             text.append(f"\n{moderate}", style=f"bold {ORANGE}")
@@ -264,7 +285,7 @@ def hint(engine: Engine, t: Translator, room: RoomView, *, simulated: int = 0) -
         else:
             toggle = t.gettext("o reopens answering")
         clauses = [_after_reveal(engine, t, room), toggle, onward]
-    if engine.pending(run.item.id):
+    if engine.pending_count(run.item.id):
         clauses.append(t.gettext("m to moderate free text"))
     return Text.assemble(("→ ", f"bold {SKY_BLUE}"), line(" · ".join(clauses), style="italic"))
 
@@ -313,12 +334,24 @@ def _after_reveal(engine: Engine, t: Translator, room: RoomView) -> str:
     return t.gettext("the room sees the results (r hides them)")
 
 
-def room_preview(room: RoomView, t: Translator) -> Text:
-    """What the room sees now, one line: the projector's own words, quoted as they read."""
+def room_preview(room: RoomView, t: Translator, pages: tuple[int, int] | None = None) -> Text:
+    """What the room sees now, one line: the projector's own words, quoted as they read;
+    with ``pages`` (page, count) when the projector shows a long result page by page."""
     text = Text.assemble((t.gettext("Projector"), "bold"), (" ▸ ", SKY_BLUE))
     said = [words for words in (room.call_to_action, room.withheld_message) if words]
     if room.shows_result:
         text.append(t.gettext("results shown"), style=f"bold {GREEN}")
+        if pages is not None:
+            page, count = pages
+            text.append(" · ")
+            text.append(
+                t.gettext(
+                    "page {number} of {count} (PgDn / PgUp)",
+                    number=t.number(page + 1),
+                    count=t.number(count),
+                ),
+                style="bold",
+            )
     elif said:
         text.append(line(" · ".join(said), style="italic"))
     else:
@@ -379,7 +412,7 @@ def moderation_queue(engine: Engine, t: Translator, limit: int = 8) -> Renderabl
     Consoles end up on projectors, so the text of an item with fewer than ``k`` answers
     is not shown here, only counted (the room model decides which).
     """
-    pending, hidden = moderation_preview(engine)
+    pending, hidden = moderation_preview(engine, limit=limit)
     if not pending and not hidden:
         return Text("")
     table = Table.grid(padding=(0, 1))
@@ -387,10 +420,10 @@ def moderation_queue(engine: Engine, t: Translator, limit: int = 8) -> Renderabl
     table.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     for _, text in pending[:limit]:
         table.add_row(Text(f"×{t.number(text.count)}", style=ORANGE), line(text.text))
-    total = len(pending) + hidden
+    total = engine.all_pending_count()  # counted, never listed: O(items)
     heading = t.ngettext("To moderate ({count}) · m", "To moderate ({count}) · m", total)
     parts: list[Any] = [Text(heading, style=f"bold {ORANGE}"), table]
-    more = len(pending) - limit
+    more = total - hidden - min(limit, len(pending))
     if more > 0:
         parts.append(Text(t.ngettext("… and {count} more", "… and {count} more", more), "italic"))
     if hidden:

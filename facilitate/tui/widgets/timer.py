@@ -8,6 +8,7 @@ from textual.widgets import Digits, Label
 
 from facilitate.render.terminal import plain
 from facilitate.room import TimerReading
+from facilitate.tui.redraw import update
 
 STATE_CLASSES = {"over": "over", "warning": "warning", "running": "running"}
 """The reading's state as a style class; a paused or unstarted timer reads "paused"."""
@@ -42,8 +43,12 @@ class BigTimer(Vertical):
         if self._shown == (reading.digits, caption, state):
             return False
         self._shown = (reading.digits, caption, state)
-        self.query_one(Digits).update(reading.digits)
-        self.query_one(Label).update(plain(caption))
+        self.query_one(Digits).update(reading.digits)  # lays out only if its width changes
+        label = self.query_one(Label)
+        if label.styles.width is not None and label.styles.width.is_auto:
+            label.update(plain(caption))  # its width follows its text
+        else:  # a fixed width (the console's): "paused" after "running" lays nothing out
+            update(label, plain(caption), reserve=True)
         for name in ("over", "warning", "running", "paused"):
             self.set_class(name == state, f"-{name}")
         return True
