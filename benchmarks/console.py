@@ -33,7 +33,6 @@ import importlib
 import json
 import os
 import random
-import re
 import select
 import shutil
 import signal
@@ -46,6 +45,9 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from benchmarks import procs
+from benchmarks.load import Connection, join_to_file
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "benchmarks" / "agenda.toml"
@@ -365,26 +367,6 @@ def _wait_for_port(portfile: Path, terminal: Terminal) -> tuple[int, str]:
 
 # -- answers/s: run vs serve -----------------------------------------------------------------
 
-WRK_SCRIPT = """
--- Each request answers 'pick' as the next joined phone ("TOKEN FORMTOKEN" lines).
-local phones = {}
-local i = 0
-init = function(args)
-  for line in io.lines(args[1]) do
-    local t, f = line:match("(%S+) (%S+)")
-    table.insert(phones, {"t=" .. t, "_ft=" .. f .. "&choice="})
-  end
-  i = math.random(#phones)
-end
-request = function()
-  i = i % #phones + 1
-  local p = phones[i]
-  return wrk.format("POST", "/a/pick",
-    {["Cookie"] = p[1], ["Content-Type"] = "application/x-www-form-urlencoded"},
-    p[2] .. (i % 3))
-end
-"""
-
 
 def throughput(
     agenda: Path = AGENDA,
@@ -444,7 +426,7 @@ def _answers_once(
         )
         cpu = _cpu_seconds(terminal.pid)
         if shutil.which("wrk"):
-            found = _wrk(port, tokens, seconds, connections)
+            found = procs.wrk(port, "/a/pick", tokens, connections=connections, seconds=seconds)
         else:
             found = _python_load(port, tokens, seconds, connections)
         # CPU per answer: steadier than answers/s on a machine busy with other work
@@ -464,47 +446,11 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wrk(port: int, tokens: Path, seconds: float, connections: int) -> dict[str, Any]:
-    script = _folder() / "answers.lua"
-    script.write_text(WRK_SCRIPT)
-    done = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{seconds:g}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://{HOST}:{port}",
-            "--",
-            str(tokens),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    text = done.stdout
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    requests = re.search(r"(\d+) requests in", text)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    latency = {
-        f"p{name}_ms": float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-        for name, value, unit in re.findall(r"\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\b", text)
-    }
-    return {
-        "rate": float(rate.group(1)) if rate else float("nan"),
-        "requests": int(requests.group(1)) if requests else 0,
-        "refused": int(bad.group(1)) if bad else 0,
-        **latency,
-    }
-
-
 def _python_load(port: int, tokens: Path, seconds: float, connections: int) -> dict[str, Any]:
     """Without wrk: two client processes in a closed loop (they cannot outrun the
     server, so the ratio reads closer to 1 than wrk's)."""
     per = max(1, connections // 2)
-    procs = [
+    clients = [
         subprocess.Popen(
             _ours("closed", str(port), str(tokens), str(per), str(seconds)),
             cwd=_folder(),
@@ -514,7 +460,7 @@ def _python_load(port: int, tokens: Path, seconds: float, connections: int) -> d
         )
         for _ in range(2)
     ]
-    results = [json.loads(p.communicate(timeout=seconds + 60)[0]) for p in procs]
+    results = [json.loads(p.communicate(timeout=seconds + 60)[0]) for p in clients]
     return {
         "rate": sum(r["sent"] for r in results) / max(r["seconds"] for r in results),
         "requests": sum(r["sent"] for r in results),
@@ -584,59 +530,6 @@ def app_serve(portfile: str, agenda: str) -> None:
 
 # -- phones (each in its own process, never the app's loop) ------------------------------------
 
-FORM_TOKEN = re.compile(rb'name="_ft" value="([^"]+)"')
-COOKIE = re.compile(rb"Set-Cookie: t=([^;\r\n]+)", re.IGNORECASE)
-LENGTH = re.compile(rb"Content-Length: (\d+)", re.IGNORECASE)
-
-
-class _Connection:
-    """One keep-alive HTTP/1.1 connection to 127.0.0.1, one request at a time."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-
-    async def open(self) -> _Connection:
-        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
-        return self
-
-    async def request(
-        self, method: str, path: str, cookie: str = "", body: bytes = b""
-    ) -> tuple[int, bytes, bytes]:
-        head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
-        if cookie:
-            head += f"Cookie: t={cookie}\r\n"
-        if method == "POST":
-            head += "Content-Type: application/x-www-form-urlencoded\r\n"
-            head += f"Content-Length: {len(body)}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + body)
-        answer = await self.reader.readuntil(b"\r\n\r\n")
-        length = LENGTH.search(answer)
-        content = await self.reader.readexactly(int(length.group(1))) if length else b""
-        return int(answer.split(b" ", 2)[1]), answer, content
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-async def _join(port: int, key: str, count: int, path: str) -> None:
-    async def one() -> str:
-        connection = await _Connection(port).open()
-        try:
-            _, head, _ = await connection.request("GET", f"/j/{key}")
-            cookie = COOKIE.search(head)
-            assert cookie, head
-            token = cookie.group(1).decode()
-            _, _, page = await connection.request("GET", "/", cookie=token)
-            form = FORM_TOKEN.search(page)
-            return f"{token} {form.group(1).decode() if form else ''}\n"
-        finally:
-            connection.close()
-
-    lines: list[str] = []
-    for start in range(0, count, 50):
-        lines += await asyncio.gather(*(one() for _ in range(min(50, count - start))))
-    Path(path).write_text("".join(lines))
-
 
 async def _paced(port: int, path: str, rate: float, seconds: float, workers: int = 30) -> None:
     """``rate`` answers a second, spread over ``workers`` connections, for ``seconds``
@@ -650,7 +543,7 @@ async def _paced(port: int, path: str, rate: float, seconds: float, workers: int
 
     async def worker(index: int) -> None:
         nonlocal sent, failures
-        connection = await _Connection(port).open()
+        connection = await Connection(port).open()
         rng = random.Random(index)
         next_at = time.monotonic() + interval * index / workers
         while time.monotonic() < deadline and not stop.is_set():
@@ -658,7 +551,7 @@ async def _paced(port: int, path: str, rate: float, seconds: float, workers: int
             next_at += interval
             token, ft = phones[rng.randrange(len(phones))]
             body = urlencode({"_ft": ft, "choice": rng.randrange(3)}).encode()
-            status, _, _ = await connection.request("POST", "/a/pick", token, body)
+            status, _, _ = await connection.request("POST", "/a/pick", cookie=token, body=body)
             sent += 1
             failures += status not in (200, 303)
         connection.close()
@@ -677,12 +570,12 @@ async def _closed(port: int, path: str, concurrency: int, seconds: float) -> Non
 
     async def worker(index: int) -> None:
         nonlocal sent, failures
-        connection = await _Connection(port).open()
+        connection = await Connection(port).open()
         rng = random.Random(index)
         while time.monotonic() < deadline:
             token, ft = phones[rng.randrange(len(phones))]
             body = urlencode({"_ft": ft, "choice": rng.randrange(3)}).encode()
-            status, _, _ = await connection.request("POST", "/a/pick", token, body)
+            status, _, _ = await connection.request("POST", "/a/pick", cookie=token, body=body)
             sent += 1
             failures += status not in (200, 303)
         connection.close()
@@ -759,7 +652,7 @@ def _part(argv: list[str]) -> int:
     if command == "app":
         {"run": app_run, "serve": app_serve}[rest[0]](*rest[1:])
     elif command == "join":
-        asyncio.run(_join(int(rest[0]), rest[1], int(rest[2]), rest[3]))
+        asyncio.run(join_to_file(int(rest[0]), rest[1], int(rest[2]), rest[3]))
     elif command == "paced":
         asyncio.run(_paced(int(rest[0]), rest[1], float(rest[2]), float(rest[3])))
     elif command == "closed":
