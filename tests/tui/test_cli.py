@@ -10,7 +10,7 @@ import pytest
 from facilitate.cli import main
 from facilitate.tui.cli import DEMO_AGENDA, served_app
 
-from .conftest import make_engine
+from .conftest import make_engine, redrawn
 
 
 def test_resume_without_sessions_says_how_to_find_them(capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +58,7 @@ async def test_simulated_phones_answer_through_the_real_server() -> None:
             await asyncio.sleep(0.1)
         assert engine.runs["choice"].count >= 3
         await pilot.press("r", "tab")
-        await pilot.pause(0.2)
+        await redrawn(pilot)
         text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Passwords" in text
     assert app.return_code in (None, 0)

@@ -20,7 +20,7 @@ from facilitate.render.terminal import render_view
 from facilitate.tui.screens import ConsoleScreen, ModerationScreen, ProjectorScreen
 from facilitate.views import Bar, Bars, Note, Scatter, ScatterPoint, Table, Texts, Words
 
-from .conftest import available_kinds, make_app
+from .conftest import available_kinds, make_app, redrawn
 
 pytestmark = pytest.mark.skipif("text" not in available_kinds(), reason="no free text type")
 
@@ -99,7 +99,7 @@ async def test_hostile_text_through_the_server_shows_literally_on_both_screens(
         engine.open_answering()
         await send_through_server(app.server.local_url, engine.join_code.replace(" ", ""), HOSTILE)
         assert engine.current_run.count == len(HOSTILE)
-        await pilot.pause(0.2)
+        await redrawn(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert "To moderate (14)" in screen_text(app)
         assert "[/]" in screen_text(app)
@@ -118,7 +118,7 @@ async def test_hostile_text_through_the_server_shows_literally_on_both_screens(
         await pilot.press("A", "escape")
 
         await pilot.press("r", "tab")
-        await pilot.pause(0.2)
+        await redrawn(pilot)
         assert isinstance(app.screen, ProjectorScreen)
         text = screen_text(app)
         for literal in ("[TODO]", "[@click=app.quit]x[/]", "cleared", "clip", "dcba"):
@@ -139,12 +139,12 @@ async def test_raw_control_characters_are_stripped_on_the_way_out(engine: Engine
         engine.answers.apply(run, f"p{number}", {"text": text})  # bypasses the form's cleaning
     app = make_app(engine)
     async with app.run_test(size=(160, 50)) as pilot:
-        await pilot.pause(0.2)
+        await redrawn(pilot)
         assert_safe(app)
         await pilot.press("m")
         assert_safe(app)
         await pilot.press("A", "escape", "r", "tab")
-        await pilot.pause(0.2)
+        await redrawn(pilot)
         assert "cleared" in screen_text(app)
         assert_safe(app)
         assert app.is_running

@@ -241,7 +241,7 @@ async def test_notifications_while_the_projector_is_up_wait_for_the_console(
         await pilot.press("o")
         await answer(engine, "pick", 3)
         await pilot.press("r", "l", "c", "n", "p")
-        await pilot.pause(0.3)
+        await redrawn(pilot)
         assert isinstance(app.screen, ProjectorScreen)
         said = [notice.message for notice in app.held]
         assert "Room locked: no new phones can join." in said
@@ -255,7 +255,7 @@ async def test_notifications_while_the_projector_is_up_wait_for_the_console(
         assert leaked(text, language, allowed=agenda_words(AGENDA)) == []
 
         await pilot.press("tab")
-        await pilot.pause(0.3)
+        await redrawn(pilot)
         assert isinstance(app.screen, ConsoleScreen)
         assert not app.held
         assert "This is the first item." in screen_text(app)
