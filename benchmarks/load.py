@@ -222,6 +222,13 @@ async def join_to_file(
                 raise RuntimeError("a joined phone got no form token: is an item open?")
             out.write(f"{token} {form or '-'}\n")
             connection.close()
+    # Closed now, not when the caller's loop next runs: a caller that goes on to run
+    # wrk (blocking) would leave them open, and the server would drop them, ten thousand
+    # at once, in the middle of the first measurement.
+    await asyncio.gather(
+        *(c.writer.wait_closed() for c, _, _ in phones if c.writer is not None),
+        return_exceptions=True,
+    )
     return len(phones)
 
 

@@ -166,6 +166,21 @@ def _nobody() -> concurrent.futures.Future[None]:
     return concurrent.futures.Future()
 
 
+def _only_answers(batch: list[Write]) -> list[tuple[Any, ...]] | None:
+    """The rows of a batch that stores answers and does nothing else, else ``None``."""
+    rows: list[tuple[Any, ...]] = []
+    for op, args, _ in batch:
+        if op == "answers":
+            if any(row[2] is None for row in args[0]):  # a retraction among them
+                return None
+            rows.extend(args[0])
+            continue
+        if op != "answer" or args[2] is None:
+            return None
+        rows.append(args)
+    return rows
+
+
 def _resolve(batch: list[Write], error: BaseException | None) -> None:
     """Tell everyone waiting on these writes; one wake-up per event loop, not per answer."""
     waiting: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
@@ -371,6 +386,14 @@ class Store:
 
     def _transaction(self, batch: list[Write]) -> None:
         db = self._db
+        rows = _only_answers(batch) if self._json and self.inject_fault is None else None
+        if rows is not None:
+            # One statement is a transaction of its own (the connection autocommits):
+            # as atomic and as durable, and it lets go of the interpreter lock once
+            # instead of three times (BEGIN, INSERT, COMMIT), each time taking it back
+            # from the event loop's thread that is answering phones.
+            self._store_answers(rows)
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             self._apply_batch(batch)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -333,7 +334,7 @@ async def _participant_post(request: web.Request) -> tuple[str, dict[str, list[s
     token = member_token(request)
     if token is None:
         raise PageError(403, NOT_JOINED)
-    if not state.answer_limit.allow(token, asyncio.get_running_loop().time()):
+    if not state.answer_limit.allow(token, time.monotonic()):
         raise PageError(429, TOO_MANY)
     raw = await read_form(request)
     sent = (raw.pop(FORM_TOKEN_FIELD, None) or [""])[0]
