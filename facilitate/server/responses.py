@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.helpers import rfc822_formatted_time
 from aiohttp.http import SERVER_SOFTWARE, HttpVersion11
+from aiohttp.http_writer import StreamWriter
 from multidict import CIMultiDict
 
 from facilitate.i18n import LANGUAGES, Translator, choose_language, translator
@@ -102,7 +103,7 @@ class SeeOther(web.Response):
     each time was a tenth of the server's work for an answer.
 
     The head holds what aiohttp would write for the same response on a kept-alive
-    HTTP/1.1 connection (``tests/server/test_see_other.py`` compares the two); any other
+    HTTP/1.1 connection (``tests/server/test_answer_path.py`` compares the two); any other
     connection, or a response given a cookie or another header, goes the ordinary way.
     """
 
@@ -114,8 +115,9 @@ class SeeOther(web.Response):
             or self._keep_alive is False
             or self._cookies
             or len(self._headers) != _REDIRECT_HEADERS
-            or not hasattr(writer, "_headers_buf")
-            or request._match_info is None  # not routed: see security._HeadedRequest
+            or not isinstance(writer, StreamWriter)
+            or "_headers_buf" not in vars(writer)  # an aiohttp that writes heads at once
+            or getattr(writer, "_on_headers_sent", None) is not None
         ):
             return await super()._start(request)
         self._req = request
