@@ -22,6 +22,7 @@ Guards (headers, limits, same-origin) are in :mod:`.security`, live channels in
 from __future__ import annotations
 
 import gc
+import re
 import sys
 from collections.abc import AsyncIterator
 from typing import Any
@@ -51,8 +52,8 @@ def answers_first(app: web.Application) -> None:
     handler behind the same guard, past the router's search and the middleware chain:
     it is the request a room sends most, at once, and the rest of the way is the same.
 
-    Anything unusual about such a request (an id that needs decoding, ``Expect``) takes
-    the ordinary way. Call after the routes are added.
+    Anything unusual about such a request (an id that is not an item id as agendas
+    write them, ``Expect``) takes the ordinary way. Call after the routes are added.
     """
     route = next(
         r
@@ -63,25 +64,33 @@ def answers_first(app: web.Application) -> None:
     )
     handle = app._handle
     answer = participant.answer
+    found: dict[str, UrlMappingMatchInfo] = {}
+
+    def match_info(item_id: str) -> UrlMappingMatchInfo:
+        # What the router would find, made once per id: frozen, it is never changed.
+        info = found.get(item_id)
+        if info is None:
+            info = UrlMappingMatchInfo({"item_id": item_id}, route)
+            info.add_app(app)
+            info.freeze()
+            if len(found) < MATCHES_KEPT:
+                found[item_id] = info
+        return info
 
     async def handle_answers_first(request: web.Request) -> web.StreamResponse:
         if request.method == "POST":
-            path = request.raw_path
-            if (
-                path.startswith(ANSWER_PREFIX)
-                and path.find("/", 3) < 0
-                and len(path) > 3
-                and not any(ch in path for ch in "%?{}#")
-                and "Expect" not in request.headers
-            ):
-                match_info = UrlMappingMatchInfo({"item_id": path[3:]}, route)
-                match_info.add_app(app)
-                match_info.freeze()
-                request._match_info = match_info
+            plain = ANSWER_PATH.fullmatch(request.raw_path)
+            if plain is not None and "Expect" not in request.headers:
+                request._match_info = match_info(plain[1])
                 return await guarded(request, answer, refuse)
         return await handle(request)
 
     app._handle = handle_answers_first  # type: ignore[method-assign]
+
+
+ANSWER_PATH = re.compile(r"/a/([a-z0-9][a-z0-9-]{0,63})")
+"""An answer's address with an item id as agendas write them (``facilitate.agenda``)."""
+MATCHES_KEPT = 1000
 
 
 async def facilitator_missing(request: web.Request) -> web.Response:
