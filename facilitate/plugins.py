@@ -6,6 +6,11 @@ recorded with its error and the others still load; ``facilitate plugins`` shows 
 
 Set ``FACILITATE_PLUGINS`` to a comma-separated list of entry-point names to load only
 those (handy when a broken plugin is in the way).
+
+A plugin may also list the activity types it provides in the ``facilitate.types`` group
+(:data:`TYPES_GROUP`); such a plugin is imported only when something asks for one of
+its types (an agenda that uses it, ``facilitate types``, ``facilitate plugins``), so a
+workshop starts without importing the plugins its agenda does not use.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ def _log() -> Any:
 
 
 ENTRY_POINT_GROUP = "facilitate"
+TYPES_GROUP = "facilitate.types"
+"""Entry points that declare a plugin's activity types before it is imported: each
+entry's name is a type, its value the same object reference as the plugin's own entry in
+:data:`ENTRY_POINT_GROUP`. A plugin that declares its types is imported only when one of
+them is needed (its observer hooks run from then on); one that declares none is imported
+when facilitate starts, as before."""
 
 
 class UnknownActivityType(LookupError):
@@ -83,10 +94,14 @@ class Plugins:
     def __init__(self, *, entry_points: bool = True, extra: Iterable[Any] = ()) -> None:
         self.manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.manager.add_hookspecs(hookspecs)
-        self.info: dict[str, PluginInfo] = {}
-        self.activity_types: dict[str, ActivityType[Any, Any]] = {}
-        self.templates: dict[str, Any] = {}
+        self._info: dict[str, PluginInfo] = {}
+        self._types: dict[str, ActivityType[Any, Any]] = {}
+        self._templates: dict[str, Any] = {}
         self._type_owner: dict[str, str] = {}
+        self._waiting: dict[str, Any] = {}
+        """Plugins that declared their types and are not imported yet, by name."""
+        self._declared: dict[str, str] = {}
+        """Each type a waiting plugin declared -> that plugin's name."""
         if entry_points:
             self._load_entry_points()
         for plugin in extra:
@@ -94,23 +109,72 @@ class Plugins:
         self.manager.check_pending()
         self._collect()
 
+    @property
+    def activity_types(self) -> dict[str, ActivityType[Any, Any]]:
+        """Every installed activity type by kind (importing the plugins not loaded yet)."""
+        self.load_all()
+        return self._types
+
+    @property
+    def templates(self) -> dict[str, Any]:
+        """Every agenda template by name (importing the plugins not loaded yet)."""
+        self.load_all()
+        return self._templates
+
+    @property
+    def info(self) -> dict[str, PluginInfo]:
+        """Every plugin by name, loaded or failed (importing the ones not loaded yet)."""
+        self.load_all()
+        return self._info
+
     def _load_entry_points(self) -> None:
         wanted = os.environ.get("FACILITATE_PLUGINS")
         only = {n.strip() for n in wanted.split(",") if n.strip()} if wanted else None
+        declared: dict[str, list[str]] = {}
+        for entry_point in entry_points(TYPES_GROUP):
+            declared.setdefault(entry_point.value.strip(), []).append(entry_point.name)
         for entry_point in entry_points(ENTRY_POINT_GROUP):
             if only is not None and entry_point.name not in only:
                 continue
-            if entry_point.name in self.info:
+            if entry_point.name in self._info:
                 continue
             version = entry_point.dist.version if entry_point.dist else ""
-            info = PluginInfo(entry_point.name, version, entry_point.value)
-            self.info[entry_point.name] = info
-            try:
-                plugin = entry_point.load()
-                self._register_checked(plugin, entry_point.name)
-            except Exception as error:  # a broken plugin must not stop the workshop
-                info.error = _describe(error)
-                _log().warning("plugin %s failed to load: %s", entry_point.name, info.error)
+            self._info[entry_point.name] = PluginInfo(entry_point.name, version, entry_point.value)
+            kinds = declared.get(entry_point.value.strip())
+            if kinds:
+                self._waiting[entry_point.name] = entry_point
+                for kind in kinds:
+                    self._declared.setdefault(kind, entry_point.name)
+                continue
+            self._import(entry_point)
+
+    def _import(self, entry_point: Any) -> bool:
+        """Import and register one plugin; whether it loaded (a failure is recorded)."""
+        try:
+            plugin = entry_point.load()
+            self._register_checked(plugin, entry_point.name)
+        except Exception as error:  # a broken plugin must not stop the workshop
+            self._info[entry_point.name].error = _describe(error)
+            _log().warning(
+                "plugin %s failed to load: %s", entry_point.name, self._info[entry_point.name].error
+            )
+            return False
+        return True
+
+    def load_all(self) -> None:
+        """Import every plugin that is still waiting to be needed."""
+        if self._waiting:
+            self._load_waiting(list(self._waiting))
+
+    def _load_waiting(self, names: list[str]) -> None:
+        loaded = [name for name in names if self._import(self._waiting.pop(name))]
+        for kind, name in list(self._declared.items()):
+            if name in names:
+                del self._declared[kind]
+        if loaded:
+            self.manager.check_pending()
+            for name in loaded:
+                self._collect(only=name)
 
     def register(self, plugin: Any, name: str | None = None) -> str:
         """Register a plugin object (a module or an instance with hookimpls) by hand.
@@ -118,7 +182,7 @@ class Plugins:
         Raises :class:`PluginRefused` if it implements a hook that does not exist.
         """
         registered = self._register_checked(plugin, name)
-        self.info.setdefault(
+        self._info.setdefault(
             registered, PluginInfo(registered, module=getattr(plugin, "__name__", ""))
         )
         return registered
@@ -150,7 +214,9 @@ class Plugins:
         plugin = self.manager.get_plugin(name)
         if plugin is not None:
             self.manager.unregister(plugin)
-        self.info.pop(name, None)
+        self._info.pop(name, None)
+        self._waiting.pop(name, None)
+        self._declared = {k: n for k, n in self._declared.items() if n != name}
         self._collect()
 
     def add(self, plugin: Any, name: str | None = None) -> str:
@@ -160,22 +226,27 @@ class Plugins:
         self._collect()
         return registered
 
-    def _collect(self) -> None:
-        self.activity_types.clear()
-        self.templates.clear()
-        self._type_owner.clear()
-        for info in self.info.values():
-            info.activity_types.clear()
-            info.templates.clear()
+    def _collect(self, only: str | None = None) -> None:
+        """Collect the types and templates the plugins register: all of them again, or
+        those of the plugin ``only`` (just imported) added to the rest."""
+        if only is None:
+            self._types.clear()
+            self._templates.clear()
+            self._type_owner.clear()
+            for info in self._info.values():
+                info.activity_types.clear()
+                info.templates.clear()
         hook = self.manager.hook
         for impl in hook.facilitate_activity_types.get_hookimpls():
-            self._call_registration(impl, self._register_type)
+            if only is None or impl.plugin_name == only:
+                self._call_registration(impl, self._register_type)
         for impl in hook.facilitate_agenda_templates.get_hookimpls():
-            self._call_registration(impl, self._register_template)
+            if only is None or impl.plugin_name == only:
+                self._call_registration(impl, self._register_template)
 
     def _call_registration(self, impl: Any, register: Any) -> None:
         name = impl.plugin_name
-        info = self.info.setdefault(name, PluginInfo(name))
+        info = self._info.setdefault(name, PluginInfo(name))
         try:
             _call(impl, register=lambda *args: register(name, *args))
         except Exception as error:
@@ -189,27 +260,46 @@ class Plugins:
             raise TypeError(
                 f"registered {activity_type!r}, which is not an ActivityType with a kind"
             )
-        if kind in self.activity_types:
+        if kind in self._types:
             raise ValueError(
                 f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
             )
-        self.activity_types[kind] = instance
+        self._types[kind] = instance
         self._type_owner[kind] = plugin_name
-        self.info[plugin_name].activity_types.append(kind)
+        self._info[plugin_name].activity_types.append(kind)
         _warn_if_old_style(plugin_name, type(instance))
 
     def _register_template(self, plugin_name: str, name: str, path: Any) -> None:
-        self.templates[name] = path
-        self.info[plugin_name].templates.append(name)
+        self._templates[name] = path
+        self._info[plugin_name].templates.append(name)
 
     def activity_type(self, kind: str) -> ActivityType[Any, Any]:
+        """The type of this kind, importing the plugin that declared it if need be; if
+        no plugin declared it, every plugin is imported before it is called unknown."""
+        found = self._types.get(kind)
+        if found is not None:
+            return found
+        declared_by = self._declared.get(kind)
+        if declared_by is not None:
+            self._load_waiting([declared_by])
+        if kind not in self._types:
+            self.load_all()
         try:
-            return self.activity_types[kind]
+            return self._types[kind]
         except KeyError:
-            raise UnknownActivityType(kind, self.activity_types) from None
+            raise UnknownActivityType(kind, self._types) from None
+
+    def find(self, kind: str) -> ActivityType[Any, Any] | None:
+        """The type of this kind, or ``None`` if none is installed."""
+        try:
+            return self.activity_type(kind)
+        except UnknownActivityType:
+            return None
 
     def owner(self, kind: str) -> str:
-        """The name of the plugin that provides an activity type."""
+        """The name of the plugin that provides an activity type (``"?"`` if none does)."""
+        if kind not in self._type_owner:
+            self.find(kind)
         return self._type_owner.get(kind, "?")
 
     def notify(self, event: Any) -> None:
@@ -222,6 +312,10 @@ class Plugins:
 
     def describe(self) -> list[PluginInfo]:
         return sorted(self.info.values(), key=lambda info: info.name)
+
+    def waiting(self) -> list[str]:
+        """The plugins not imported yet (they declared types nothing has asked for)."""
+        return sorted(self._waiting)
 
 
 def _warn_if_old_style(plugin_name: str, activity_type: type) -> None:

@@ -176,7 +176,7 @@ class Answers:
         """The item's activity type's name for people, in ``language`` (its catalog's)."""
         if item.activity is None:
             return ""
-        found = self.plugins.activity_types.get(item.activity.type)
+        found = self.plugins.find(item.activity.type)
         if found is None or not found.title:
             return item.activity.type
         return translator(language, found.catalog).gettext(found.title)

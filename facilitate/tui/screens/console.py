@@ -41,6 +41,8 @@ class ConsoleScreen(WorkshopScreen):
         super().__init__()
         self._phones: tuple[Hashable, ...] | None = None
         """What phones had changed when the panels were last drawn (:func:`redraw.phones`)."""
+        self._drawn_size: tuple[int, int] | None = None
+        """The screen's size when every panel was last drawn."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -67,6 +69,8 @@ class ConsoleScreen(WorkshopScreen):
         return self.size.width < COMPACT_WIDTH
 
     def on_resize(self) -> None:
+        if (self.size.width, self.size.height) == self._drawn_size:
+            return  # drawn at this size already (the Resize that follows the first draw)
         self._release()
         self.workshop.mark_dirty()
 
@@ -110,6 +114,8 @@ class ConsoleScreen(WorkshopScreen):
             return
         app, t = self.workshop, self.t
         engine = app.engine
+        if full:
+            self._drawn_size = (self.size.width, self.size.height)
         self._show_timer()
         phones = self._seen_phones(answers and full)
         clock, joining = redraw.clock(engine), redraw.room(engine, phones)
