@@ -54,7 +54,13 @@ from facilitate.server.security import (
     read_form,
     secret_matches,
 )
-from facilitate.server.state import TOKEN_COOKIE, cookie_seconds, member_token, state_of
+from facilitate.server.state import (
+    TOKEN_COOKIE,
+    ServerState,
+    cookie_seconds,
+    member_token,
+    state_of,
+)
 from facilitate.server.streams import stream
 
 ANSWER_ERRORS = {
@@ -328,10 +334,11 @@ def _joined(request: web.Request) -> web.Response:
 # -- answering -------------------------------------------------------------------------------
 
 
-async def _participant_post(request: web.Request) -> tuple[str, dict[str, list[str]]]:
+async def _participant_post(
+    request: web.Request, state: ServerState
+) -> tuple[str, dict[str, list[str]]]:
     """The checks every participant POST passes: joined, not too fast, a valid form token."""
-    state = state_of(request)
-    token = member_token(request)
+    token = member_token(request, state)
     if token is None:
         raise PageError(403, NOT_JOINED)
     if not state.answer_limit.allow(token, time.monotonic()):
@@ -343,8 +350,7 @@ async def _participant_post(request: web.Request) -> tuple[str, dict[str, list[s
     return token, raw
 
 
-def _open_item(request: web.Request) -> str:
-    engine = state_of(request).engine
+def _open_item(request: web.Request, engine: Engine) -> str:
     item_id = request.match_info["item_id"]
     if item_id not in engine.runs:
         raise PageError(404, NOT_FOUND)
@@ -354,10 +360,11 @@ def _open_item(request: web.Request) -> str:
 
 
 async def answer(request: web.Request) -> web.Response:
-    token, raw = await _participant_post(request)
-    item_id = _open_item(request)
+    state = state_of(request)
+    token, raw = await _participant_post(request, state)
+    item_id = _open_item(request, state.engine)
     try:
-        await state_of(request).engine.submit(token, item_id, raw)
+        await state.engine.submit(token, item_id, raw)
     except NotJoined:
         raise PageError(403, NOT_JOINED) from None
     except PluginError:
@@ -370,10 +377,11 @@ async def answer(request: web.Request) -> web.Response:
 
 
 async def retract(request: web.Request) -> web.Response:
-    token, _ = await _participant_post(request)
-    item_id = _open_item(request)
+    state = state_of(request)
+    token, _ = await _participant_post(request, state)
+    item_id = _open_item(request, state.engine)
     try:
-        await state_of(request).engine.retract(token, item_id)
+        await state.engine.retract(token, item_id)
     except AnswerError:
         raise PageError(409, QUESTION_CLOSED) from None
     return redirect("/")

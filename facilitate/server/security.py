@@ -283,10 +283,15 @@ def _charset(request: web.Request) -> str:
         raise PageError(400, BAD_REQUEST) from None
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 async def read_form(request: web.Request) -> dict[str, list[str]]:
     """The posted form as each key's values; a flood of fields is refused, files ignored."""
     body = await read_body(request)
-    if request.content_type == "application/x-www-form-urlencoded":
+    if request.headers.get("Content-Type") == FORM_TYPE:  # as browsers send it: no charset
+        return _urlencoded(body, "utf-8")
+    if request.content_type == FORM_TYPE:
         return _urlencoded(body, _charset(request))
     if request.content_type == "multipart/form-data":
         return _multipart(request, body)

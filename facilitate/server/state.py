@@ -175,12 +175,13 @@ def read_cookie(request: web.Request, name: str) -> str | None:
     return None
 
 
-def member_token(request: web.Request) -> str | None:
+def member_token(request: web.Request, state: ServerState | None = None) -> str | None:
     """The device token from the cookie, if this session issued it."""
     token = read_cookie(request, TOKEN_COOKIE)
     if not token:
         return None
-    return token if state_of(request).form_token(token) is not None else None
+    known = (state or state_of(request)).form_token(token)
+    return token if known is not None else None
 
 
 def require_facilitator(request: web.Request) -> Engine:
