@@ -164,6 +164,30 @@ async def test_resume_restores_item_timer_phase_and_answers(clock: ManualClock) 
     again.close()
 
 
+def test_a_session_keeps_its_agenda_as_data_and_resumes_from_it(clock: ManualClock) -> None:
+    store = Store.create()
+    engine = Engine.new(loads_agenda(AGENDA), store, clock=clock)
+    store.flush()
+    assert isinstance(store.meta()["agenda"], dict)  # JSON in the file, not TOML text
+    store.close()
+    again = Engine.resume(Store.open(store.id), clock=clock)
+    assert again.agenda == engine.agenda
+    again.close()
+
+
+def test_a_session_that_kept_its_agenda_as_toml_still_resumes(clock: ManualClock) -> None:
+    """Sessions started before 0.2 hold the agenda as TOML text."""
+    from facilitate.agenda import dumps_agenda
+
+    store = Store.create()
+    engine = Engine.new(loads_agenda(AGENDA), store, clock=clock)
+    store.set_meta("agenda", dumps_agenda(engine.agenda)).result()
+    store.close()
+    again = Engine.resume(Store.open(store.id), clock=clock)
+    assert again.agenda == engine.agenda
+    again.close()
+
+
 TEXT_AGENDA = """
 title = "Words"
 k = 2

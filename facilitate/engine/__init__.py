@@ -19,7 +19,7 @@ from typing import Any
 
 from facilitate import anonymity, events
 from facilitate.activity import ActivityType
-from facilitate.agenda import dumps_agenda, loads_agenda
+from facilitate.agenda import agenda_from_data, agenda_to_data, loads_agenda
 from facilitate.clock import Clock, ItemTiming, SystemClock, Timer
 from facilitate.engine.access import RoomAccess
 from facilitate.engine.answers import Answers, EngineContext
@@ -140,7 +140,9 @@ class Engine:
                 "schema": 1,
                 "title": agenda.title,
                 "created": wall.date().isoformat(),
-                "agenda": dumps_agenda(agenda),
+                # As data (stored as JSON): quicker to write than TOML, and it
+                # spares a new session importing a TOML writer before its first frame.
+                "agenda": agenda_to_data(agenda),
                 "items": len(agenda.items),
                 "secret": engine.secret,
                 "facilitator_secret": engine.facilitator_secret,
@@ -160,7 +162,11 @@ class Engine:
         plugins = plugins or default_plugins()
         clock = clock or SystemClock()
         meta = store.meta()
-        agenda = loads_agenda(meta["agenda"], f"session {store.id}", plugins)
+        stored, where = meta["agenda"], f"session {store.id}"
+        if isinstance(stored, str):  # sessions started before 0.2 kept it as TOML
+            agenda = loads_agenda(stored, where, plugins)
+        else:
+            agenda = agenda_from_data(stored, where, plugins)
         engine = cls(
             agenda,
             store,
