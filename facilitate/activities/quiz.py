@@ -6,7 +6,6 @@ stays hidden while people answer and appears, marked, on demand.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, ClassVar
 
 from attrs import frozen
@@ -61,6 +60,8 @@ class QuizConfig:
         if isinstance(self.correct, str):
             if self.correct in self.options:
                 return []
+            import difflib  # only for this hint: not worth a workshop's start-up
+
             near = difflib.get_close_matches(self.correct, self.options, n=1)
             hint = f"; did you mean {near[0]!r}?" if near else ""
             return [("correct", f"{self.correct!r} is not one of the options{hint}")]

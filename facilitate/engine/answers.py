@@ -123,10 +123,13 @@ class Answers:
             cached = run.context_cache = (key, EngineContext(self, run))
         return cached[1]
 
-    def guard(self, run: ItemRun, action: str, work: Callable[[], Any]) -> Any:
-        """Run plugin code; a plugin that raises marks its item as failed, not the app."""
+    def guard(
+        self, run: ItemRun, action: str, work: Callable[..., Any], *args: Any, **kw: Any
+    ) -> Any:
+        """Run plugin code, ``work(*args, **kw)``; a plugin that raises marks its item as
+        failed, not the app."""
         try:
-            return work()
+            return work(*args, **kw)
         except AnswerError:
             raise
         except Exception as error:
@@ -140,7 +143,7 @@ class Answers:
         """A contract method of the item's type, guarded, with the item's context."""
         activity_type = self.activity_type(run.item)
         context = self.context(run.item.id)
-        return self.guard(run, method, lambda: call(activity_type, method, *args, context=context))
+        return self.guard(run, method, call, activity_type, method, *args, context=context)
 
     def form(self, item_id: str) -> Form:
         """The item's form, built once and again only when a result it read has changed."""
@@ -289,17 +292,19 @@ class Answers:
         if tally is None or run.error is not None:
             return
 
-        def update() -> None:
-            for old, new in changes:
-                if old is not None:
-                    tally.remove(self.visible(run, old))
-                if new is not None:
-                    tally.add(self.visible(run, new))
-
         try:
-            self.guard(run, "tally", update)
+            self.guard(run, "tally", self._update_tally, run, tally, changes)
         except PluginError:
             run.tally = None
+
+    def _update_tally(
+        self, run: ItemRun, tally: Tally[Any], changes: list[tuple[Any | None, Any | None]]
+    ) -> None:
+        for old, new in changes:
+            if old is not None:
+                tally.remove(self.visible(run, old))
+            if new is not None:
+                tally.add(self.visible(run, new))
 
     # -- tallies and results -----------------------------------------------------------
 
