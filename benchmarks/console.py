@@ -18,8 +18,9 @@ figures as a dict; :func:`measure` fills ``make bench``'s table with them.
 
     python -m benchmarks.console [first|keys|throughput|all] [--runs N] [--rate R] ...
 
-The console's own processes (``app run|serve``, ``join``, ``paced``, ``closed``) are
-this module too, so it needs nothing else from ``benchmarks/``. Python runs them with its
+The console's own processes (``app run|serve``, ``join``, ``paced``) are this
+module too; its HTTP client, joining and load come from :mod:`benchmarks.load` and
+:mod:`benchmarks.procs`. Python runs them with its
 bytecode cache on (in a temporary folder), as an installed facilitate runs.
 """
 
@@ -47,7 +48,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks import procs
-from benchmarks.load import Connection, join_to_file
+from benchmarks.load import Connection, join_to_file, read_phones
 
 ROOT = Path(__file__).resolve().parent.parent
 AGENDA = ROOT / "benchmarks" / "agenda.toml"
@@ -428,7 +429,9 @@ def _answers_once(
         if shutil.which("wrk"):
             found = procs.wrk(port, "/a/pick", tokens, connections=connections, seconds=seconds)
         else:
-            found = _python_load(port, tokens, seconds, connections)
+            found = procs.python_load(
+                port, "/a/pick", tokens, connections=connections, seconds=seconds
+            )
         # CPU per answer: steadier than answers/s on a machine busy with other work
         used = _cpu_seconds(terminal.pid) - cpu
         found["cpu_us_per_answer"] = used / found["requests"] * 1e6 if found["requests"] else None
@@ -444,28 +447,6 @@ def _cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _python_load(port: int, tokens: Path, seconds: float, connections: int) -> dict[str, Any]:
-    """Without wrk: two client processes in a closed loop (they cannot outrun the
-    server, so the ratio reads closer to 1 than wrk's)."""
-    per = max(1, connections // 2)
-    clients = [
-        subprocess.Popen(
-            _ours("closed", str(port), str(tokens), str(per), str(seconds)),
-            cwd=_folder(),
-            env=_env(False),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    results = [json.loads(p.communicate(timeout=seconds + 60)[0]) for p in clients]
-    return {
-        "rate": sum(r["sent"] for r in results) / max(r["seconds"] for r in results),
-        "requests": sum(r["sent"] for r in results),
-        "refused": sum(r["failures"] for r in results),
-    }
 
 
 # -- the processes measured ------------------------------------------------------------------
@@ -534,7 +515,7 @@ def app_serve(portfile: str, agenda: str) -> None:
 async def _paced(port: int, path: str, rate: float, seconds: float, workers: int = 30) -> None:
     """``rate`` answers a second, spread over ``workers`` connections, for ``seconds``
     (or until SIGTERM); prints what it sent."""
-    phones = [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
+    phones = read_phones(path)
     interval = workers / rate
     deadline = time.monotonic() + seconds
     stop = asyncio.Event()
@@ -560,30 +541,6 @@ async def _paced(port: int, path: str, rate: float, seconds: float, workers: int
     await asyncio.gather(*(worker(i) for i in range(workers)))
     elapsed = time.monotonic() - started
     print(json.dumps({"sent": sent, "failures": failures, "rate": sent / elapsed}), flush=True)
-
-
-async def _closed(port: int, path: str, concurrency: int, seconds: float) -> None:
-    """``concurrency`` phones answer as fast as they are answered, for ``seconds``."""
-    phones = [line.split() for line in Path(path).read_text().splitlines() if line.strip()]
-    deadline = time.monotonic() + seconds
-    sent = failures = 0
-
-    async def worker(index: int) -> None:
-        nonlocal sent, failures
-        connection = await Connection(port).open()
-        rng = random.Random(index)
-        while time.monotonic() < deadline:
-            token, ft = phones[rng.randrange(len(phones))]
-            body = urlencode({"_ft": ft, "choice": rng.randrange(3)}).encode()
-            status, _, _ = await connection.request("POST", "/a/pick", cookie=token, body=body)
-            sent += 1
-            failures += status not in (200, 303)
-        connection.close()
-
-    started = time.monotonic()
-    await asyncio.gather(*(worker(i) for i in range(concurrency)))
-    elapsed = time.monotonic() - started
-    print(json.dumps({"sent": sent, "failures": failures, "seconds": elapsed}), flush=True)
 
 
 # -- make bench ----------------------------------------------------------------------------------
@@ -647,7 +604,7 @@ def main(argv: list[str]) -> int:
 
 
 def _part(argv: list[str]) -> int:
-    """The processes this module starts: ``app run|serve``, ``join``, ``paced``, ``closed``."""
+    """The processes this module starts: ``app run|serve``, ``join``, ``paced``."""
     command, *rest = argv
     if command == "app":
         {"run": app_run, "serve": app_serve}[rest[0]](*rest[1:])
@@ -655,12 +612,10 @@ def _part(argv: list[str]) -> int:
         asyncio.run(join_to_file(int(rest[0]), rest[1], int(rest[2]), rest[3]))
     elif command == "paced":
         asyncio.run(_paced(int(rest[0]), rest[1], float(rest[2]), float(rest[3])))
-    elif command == "closed":
-        asyncio.run(_closed(int(rest[0]), rest[1], int(rest[2]), float(rest[3])))
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in ("app", "join", "paced", "closed"):
+    if len(sys.argv) > 1 and sys.argv[1] in ("app", "join", "paced"):
         sys.exit(_part(sys.argv[1:]))
     sys.exit(main(sys.argv[1:]))
