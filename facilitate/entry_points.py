@@ -80,15 +80,23 @@ class EntryPoint:
 def entry_points(group: str) -> list[Any]:
     """The entry points of ``group``, in the order ``importlib.metadata.entry_points``
     gives them (its own objects if this module could not read them itself)."""
+    return entry_points_of(group)[group]
+
+
+def entry_points_of(*groups: str) -> dict[str, list[Any]]:
+    """The entry points of each group, read in one pass over the installed metadata."""
     try:
-        return list(_read_group(group))
+        found: dict[str, list[Any]] = {group: [] for group in groups}
+        for entry_point in _read_groups(set(groups)):
+            found[entry_point.group].append(entry_point)
+        return found
     except _GiveUp:
         from importlib import metadata
 
-        return list(metadata.entry_points(group=group))
+        return {group: list(metadata.entry_points(group=group)) for group in groups}
 
 
-def _read_group(group: str) -> Iterator[EntryPoint]:
+def _read_groups(groups: set[str]) -> Iterator[EntryPoint]:
     from importlib.machinery import PathFinder
 
     for finder in sys.meta_path:
@@ -106,7 +114,7 @@ def _read_group(group: str) -> Iterator[EntryPoint]:
     for path in found:
         dist = Distribution(path)
         for section, name, value in _sections(_read_text(path / "entry_points.txt") or ""):
-            if section == group:
+            if section in groups:
                 yield EntryPoint(name, value, section, dist)
 
 

@@ -30,7 +30,7 @@ from facilitate.activity import (
     FacilitateDeprecationWarning,
     old_style_methods,
 )
-from facilitate.entry_points import entry_points
+from facilitate.entry_points import entry_points_of
 
 
 def _log() -> Any:
@@ -130,10 +130,11 @@ class Plugins:
     def _load_entry_points(self) -> None:
         wanted = os.environ.get("FACILITATE_PLUGINS")
         only = {n.strip() for n in wanted.split(",") if n.strip()} if wanted else None
+        found = entry_points_of(ENTRY_POINT_GROUP, TYPES_GROUP)
         declared: dict[str, list[str]] = {}
-        for entry_point in entry_points(TYPES_GROUP):
+        for entry_point in found[TYPES_GROUP]:
             declared.setdefault(entry_point.value.strip(), []).append(entry_point.name)
-        for entry_point in entry_points(ENTRY_POINT_GROUP):
+        for entry_point in found[ENTRY_POINT_GROUP]:
             if only is not None and entry_point.name not in only:
                 continue
             if entry_point.name in self._info:

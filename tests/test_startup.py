@@ -162,6 +162,10 @@ def test_entry_points_are_those_importlib_metadata_finds() -> None:
     for group in sorted(groups):
         expected = list(importlib.metadata.entry_points(group=group))
         assert as_tuples(entry_points.entry_points(group)) == as_tuples(expected), group
+    together = entry_points.entry_points_of("facilitate", "facilitate.types")  # one pass
+    for group, found in together.items():
+        expected = list(importlib.metadata.entry_points(group=group))
+        assert as_tuples(found) == as_tuples(expected), group
 
 
 def test_entry_points_of_a_folder_added_to_sys_path(
@@ -198,7 +202,7 @@ def test_a_zip_on_sys_path_is_left_to_importlib_metadata(
     archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)  # an empty zip file
     monkeypatch.syspath_prepend(str(archive))
     with pytest.raises(entry_points._GiveUp):
-        list(entry_points._read_group("facilitate"))
+        list(entry_points._read_groups({"facilitate"}))
     found = entry_points.entry_points("facilitate")
     assert as_tuples(found) == as_tuples(list(importlib.metadata.entry_points(group="facilitate")))
 
