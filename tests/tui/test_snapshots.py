@@ -13,6 +13,7 @@ import asyncio
 import pytest
 
 from facilitate.clock import ManualClock
+from facilitate.engine import Engine
 from facilitate.tui.app import FacilitateApp
 
 from .conftest import (
@@ -35,10 +36,21 @@ def app_on(kind: str | None) -> FacilitateApp:
     clock = ManualClock()
     engine = make_engine(clock)
     if kind is not None:
-        engine.goto(engine.agenda.index_of(kind))
-        engine.open_answering()
-        asyncio.run(answer(engine, kind, 6, seed=3))
-        approve_all(engine, kind)
+        answered(engine, kind)
+    return timed_app(engine, clock, reveal=kind is not None)
+
+
+def answered(engine: Engine, item_id: str, seed: int = 3) -> None:
+    """Six answers to the item, approved."""
+    engine.goto(engine.agenda.index_of(item_id))
+    engine.open_answering()
+    asyncio.run(answer(engine, item_id, 6, seed=seed))
+    approve_all(engine, item_id)
+
+
+def timed_app(engine: Engine, clock: ManualClock, *, reveal: bool = True) -> FacilitateApp:
+    """The app, its item's results revealed and its timer run for a minute and a half."""
+    if reveal:
         engine.reveal()
     engine.start_timer()
     clock.advance(90)
@@ -58,18 +70,9 @@ def plugin_app_on(item_id: str, language: str = "es") -> FacilitateApp:
     clock = ManualClock()
     engine = make_plugin_engine(language, clock)
     if item_id == "mark-strategies":
-        engine.goto(engine.agenda.index_of("post-strategies"))
-        engine.open_answering()
-        asyncio.run(answer(engine, "post-strategies", 6, seed=5))
-        approve_all(engine, "post-strategies")
-    engine.goto(engine.agenda.index_of(item_id))
-    engine.open_answering()
-    asyncio.run(answer(engine, item_id, 6, seed=3))
-    approve_all(engine, item_id)
-    engine.reveal()
-    engine.start_timer()
-    clock.advance(90)
-    return make_app(engine)
+        answered(engine, "post-strategies", seed=5)
+    answered(engine, item_id)
+    return timed_app(engine, clock)
 
 
 @pytest.mark.parametrize("size", SIZES)
