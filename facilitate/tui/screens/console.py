@@ -10,7 +10,8 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Static
 
 from facilitate.room import read_timer, room_view
@@ -29,6 +30,20 @@ next step, coming and going) lays nothing out (:func:`redraw.update`)."""
 RESERVING_SELECTOR = ", ".join([*(f"#{panel}" for panel in RESERVING), "#console-timer Label"])
 
 
+class ItemDetails(Vertical):
+    """The current item's hint, room preview, result, moderation queue and notes.
+
+    Mounted just after the console's first frame (:class:`textual.lazy.Lazy`): the
+    facilitator sees the agenda, the status line and the timer at once, and these a
+    frame later, drawn as soon as they are there.
+    """
+
+    def on_mount(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ConsoleScreen):
+            screen.details_mounted()
+
+
 class ConsoleScreen(WorkshopScreen):
     """Everything the facilitator needs at a glance; the room sees the projector screen.
 
@@ -43,6 +58,8 @@ class ConsoleScreen(WorkshopScreen):
         """What phones had changed when the panels were last drawn (:func:`redraw.phones`)."""
         self._drawn_size: tuple[int, int] | None = None
         """The screen's size when every panel was last drawn."""
+        self._details = False
+        """Whether :class:`ItemDetails` is mounted (it comes a frame after the rest)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -53,12 +70,21 @@ class ConsoleScreen(WorkshopScreen):
                 with Horizontal(id="timer-row"):
                     yield BigTimer(id="console-timer")
                     yield Static(id="item-state")
-                yield Static(id="hint")
-                yield Static(id="room-preview")
-                yield Static(id="result")
-                yield Static(id="moderation-queue")
-                yield Static(id="notes")
+                yield Lazy(
+                    ItemDetails(
+                        Static(id="hint"),
+                        Static(id="room-preview"),
+                        Static(id="result"),
+                        Static(id="moderation-queue"),
+                        Static(id="notes"),
+                        id="item-details",
+                    )
+                )
         yield PriorityFooter(FOOTER_PRIORITY, FOOTER_ORDER)
+
+    def details_mounted(self) -> None:
+        self._details = True
+        self.sync(full=True)
 
     def join_margin(self) -> tuple[int, int, int, int]:
         status = self.query_one("#status")
@@ -134,6 +160,8 @@ class ConsoleScreen(WorkshopScreen):
         self._update("item-title", engine.index, lambda: panels.item_heading(engine, t))
         result = redraw.result(engine, phones)
         self._update("item-state", (result, joining), lambda: panels.item_state(engine, t))
+        if not self._details:
+            return
         self._sync_room(result, redraw.disclosed(engine, phones))
         if answers:  # the whole agenda's queue: phones' texts and decisions only
             queue = redraw.moderation(engine)
