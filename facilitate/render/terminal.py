@@ -22,7 +22,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from facilitate.i18n import Translator, translator
-from facilitate.render import Medium, figures
+from facilitate.render import Medium
 from facilitate.text import one_line, strip_controls
 from facilitate.views import (
     Bar,
@@ -110,6 +110,8 @@ class BarsRenderable:
         """Only these bars (a page's share), drawn to the whole block's scale and widths."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from facilitate.render import figures
+
         shown = figures.bars(self.block, self.t)
         if not shown:
             yield Text(self.t.gettext("no options"), style="italic")
@@ -165,6 +167,8 @@ def _bars(block: Bars, t: Translator, *, big: bool = False) -> RenderableType:
 
 @TERMINAL.draws(Spread)
 def _spread(block: Spread, t: Translator, *, big: bool = False) -> RenderableType:
+    from facilitate.render import figures
+
     if len(block.rows) == 1:
         return _one_spread(block, t, big=big)
     table = RichTable(box=None, pad_edge=False, show_edge=False, expand=False)
@@ -195,6 +199,8 @@ def _spread(block: Spread, t: Translator, *, big: bool = False) -> RenderableTyp
 
 def _one_spread(block: Spread, t: Translator, *, big: bool) -> RenderableType:
     """One statement (a scale question): a bar for each point reads best at any width."""
+    from facilitate.render import figures
+
     row = block.rows[0]
     bars = Bars(
         [
@@ -225,6 +231,8 @@ class HeatmapRenderable:
 
 
 def _heatmap_table(block: Heatmap, t: Translator, width: int) -> RenderableType:
+    from facilitate.render import figures
+
     columns = max(1, len(block.column_labels))
     longest = max((len(one_line(label)) for label in block.row_labels), default=4)
     # Row labels ("5 Critical") read whole wherever the cells can still take 3 columns.
@@ -319,6 +327,8 @@ class ScatterRenderable:
         """The plot's height in lines, if a page has less room than it would take."""
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from facilitate.render import figures
+
         block, width = self.block, options.max_width
         y_ticks = figures.ticks(block.y_labels, *block.y_range)
         x_ticks = figures.ticks(block.x_labels, *block.x_range)
@@ -352,6 +362,8 @@ class ScatterRenderable:
 
     def _mark_points(self, plot: Plot) -> list[Text]:
         """Put each point on the plot; returns the legend's entries."""
+        from facilitate.render import figures
+
         shown = figures.scatter(self.block)
         labelled = any(point.label.strip() for point in shown)
         by_cell: dict[tuple[int, int], list[int]] = {}
@@ -469,6 +481,8 @@ class WordsRenderable:
         self.t = t
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from facilitate.render import figures
+
         words = figures.words(self.block)
         if not words:
             yield Text(self.t.gettext("no words yet"), style="italic")
@@ -529,6 +543,8 @@ def _table(block: Table, t: Translator, *, big: bool = False) -> RenderableType:
 
 @TERMINAL.draws(Radar)
 def _radar(block: Radar, t: Translator, *, big: bool = False) -> RenderableType:
+    from facilitate.render import figures
+
     table = RichTable.grid(padding=(0, 1))
     table.add_column()
     table.add_column(width=20)
