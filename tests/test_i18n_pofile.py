@@ -47,6 +47,8 @@ QUIRKS = {
     + 'msgid "{count} answer"\nmsgid_plural "{count} answers"\n'
     + 'msgstr[0] "one"\nmsgstr[1] "two"\nmsgstr[2] "many"\n\n'
     + 'msgid "{count} vote"\nmsgid_plural "{count} votes"\nmsgstr[0] "one"\nmsgstr[1] "two"\n',
+    "one message translated, on a continued line": HEADER
+    + 'msgid "u"\nmsgstr ""\n\nmsgid "t"\nmsgstr ""\n"T"\n',
     "header last, comments between": '# a translator\'s note\n#: file.py:3\nmsgid "x"\n'
     + 'msgstr "X"\n\n#. for translators\n'
     + HEADER,
@@ -76,6 +78,28 @@ def test_quirks_read_as_babel_reads_them(tmp_path: Path, text: str) -> None:
     babel = _load_with_babel(path, "quirks", "fr")
     assert (singular, plural) == (babel.singular, babel.plural)
     assert singular  # each case has a translation to compare
+
+
+UNTRANSLATED = {
+    "nothing translated but the header": HEADER
+    + 'msgid "u"\nmsgstr ""\n\nmsgid "{count} a"\nmsgid_plural "{count} b"\n'
+    + 'msgstr[0] ""\nmsgstr[1] ""\nmsgstr[2] ""\n',
+    "one plural form of three translated": HEADER
+    + 'msgid "{count} a"\nmsgid_plural "{count} b"\nmsgstr[0] ""\nmsgstr[1] "B"\n'
+    + 'msgstr[2] ""\n\nmsgid "u"\nmsgstr ""\n',
+}
+
+
+@pytest.mark.parametrize("text", UNTRANSLATED.values(), ids=list(UNTRANSLATED))
+def test_a_catalog_translating_nothing_reads_as_babel_reads_it(tmp_path: Path, text: str) -> None:
+    """English catalogs translate nothing: the reader takes their header alone."""
+    path = tmp_path / "fr" / "LC_MESSAGES" / "empty.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    singular, plural, expression = read_catalog(path)
+    babel = _load_with_babel(path, "empty", "fr")
+    assert (singular, plural) == (babel.singular, babel.plural) == ({}, {})
+    assert expression == "(n==1 ? 0 : n==2 ? 1 : 2)"
 
 
 @pytest.mark.parametrize("text", UNUSUAL.values(), ids=list(UNUSUAL))

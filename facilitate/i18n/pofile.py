@@ -23,6 +23,9 @@ class Unusual(ValueError):
     """The file is not in the plain form this reader takes; read it with Babel."""
 
 
+_TRANSLATED = re.compile(r'^[ \t]*msgstr(?:\[\d+\])?[ \t]+(?:"[^"\n]|""[ \t]*\r?\n[ \t]*")', re.M)
+"""A ``msgstr`` with text: on its own line, or continued on the next (as the header's is)."""
+
 _ESCAPE = re.compile(r'\\([\\trn"])')
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"'}
 
@@ -61,6 +64,7 @@ def read_catalog(path: Path) -> tuple[Singular, Plural, str]:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
         raise Unusual(str(error)) from None
+    text = _header_alone(text)
     entries: list[_Entry] = []
     entry = _Entry()
     current: list[str] | None = None  # the quoted text a continuation line adds to
@@ -127,6 +131,20 @@ def read_catalog(path: Path) -> tuple[Singular, Plural, str]:
     elif entry.context is not None:
         raise Unusual("a msgctxt at the end")
     return _collect(entries)
+
+
+def _header_alone(text: str) -> str:
+    """Only the header of a catalog that translates nothing else (English, the language
+    the messages are written in): its untranslated messages would all be left out, so
+    they need not be read. Any other catalog is returned whole."""
+    found = _TRANSLATED.finditer(text)
+    first = next(found, None)
+    if first is None or next(found, None) is not None:
+        return text
+    if not text[: first.start()].rstrip().endswith('msgid ""'):
+        return text  # the one translation is a message's, not the header's
+    end = text.find("\n\n", first.end())
+    return text if end < 0 else text[:end]
 
 
 def _text(pieces: list[str]) -> str:
