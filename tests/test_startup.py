@@ -1,4 +1,5 @@
-"""`facilitate --help` and `facilitate check` start quickly: they import only what they use.
+"""`facilitate --help` and `facilitate check` start quickly: they import only what they use;
+and a command starts with the collector paused while its modules import.
 
 Asserted on the modules a fresh interpreter has loaded, never on time (the timings are
 `make bench`'s, see docs/benchmarks.md).
@@ -6,17 +7,20 @@ Asserted on the modules a fresh interpreter has loaded, never on time (the timin
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.metadata
 import json
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from facilitate import cli, entry_points
+from facilitate.cli import start_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "facilitate" / "agendas" / "demo.toml"
@@ -215,3 +219,46 @@ def test_an_entry_point_loads_the_object_it_names() -> None:
     odd = entry_points.EntryPoint("x", "not valid!", "facilitate", entry_points.Distribution(ROOT))
     with pytest.raises(AttributeError):  # importlib.metadata's own error for it
         odd.load()
+
+
+# -- the collector while a command starts ---------------------------------------------
+@pytest.fixture
+def collector() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # give this test process's objects back to the collector
+        if not was:
+            gc.disable()
+
+
+def test_a_command_process_starts_with_collection_off_and_freezes_what_it_made(
+    collector: None,
+) -> None:
+    before = gc.get_freeze_count()
+    with start_up(True):
+        assert not gc.isenabled()
+        made = [[index] for index in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= before + len(made)
+
+
+def test_a_caller_of_main_keeps_its_collector_as_it_is(collector: None) -> None:
+    before = gc.get_freeze_count()
+    with start_up(False):
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == before
+    gc.disable()
+    with start_up(True):  # someone else turned it off: left off, nothing frozen
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() == before
+    gc.enable()
+
+
+def test_collection_is_back_on_when_parsing_fails(collector: None) -> None:
+    with pytest.raises(SystemExit), start_up(True):
+        raise SystemExit(2)
+    assert gc.isenabled()
