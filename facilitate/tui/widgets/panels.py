@@ -39,6 +39,7 @@ from facilitate.room import (
     moderation_preview,
     shown_view,
 )
+from facilitate.tui.widgets.quick_table import QuickTable
 
 REVEALED, HIDDEN, REFUSED = "revealed", "hidden", "refused"
 STATE_LABELS = {
@@ -153,7 +154,7 @@ def agenda_table(engine: Engine, t: Translator, *, compact: bool = False) -> Ren
         table.add_row(
             marker, title, planned, took_text, _drift_text(drift) if drift is not None else ""
         )
-    return table
+    return QuickTable(table)  # drawn every second: Rich's own drawing measures each cell
 
 
 def _hhmm(moment: dt.datetime) -> str:
