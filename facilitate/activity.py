@@ -23,6 +23,7 @@ from facilitate.anonymity import enough_answers
 from facilitate.forms import ExportCell, Form, export_cells
 from facilitate.i18n import MessageCatalog, translator
 from facilitate.model import DEFAULT_K
+from facilitate.reprs import attrs_repr
 from facilitate.views import View
 
 ConfigT = TypeVar("ConfigT")
@@ -181,6 +182,8 @@ class Answer:
     paper ballots (``"paper"``) are planned and will arrive the same way, so a type that
     exports answers needs no change for them.
     """
+
+    __repr__ = attrs_repr
 
     value: Mapping[str, Any]
     origin: str = "phone"

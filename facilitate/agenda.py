@@ -32,6 +32,7 @@ from facilitate.model import (
     parse_duration,
 )
 from facilitate.plugins import Plugins, UnknownActivityType, default_plugins
+from facilitate.reprs import attrs_repr
 
 AGENDA_KEYS = ("title", "description", "language", "k", "start", "items")
 ITEM_KEYS = ("id", "title", "duration", "notes", "k", "activity")
@@ -40,6 +41,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 @frozen
 class AgendaProblem:
+    __repr__ = attrs_repr
+
     file: str
     key: str
     message: str

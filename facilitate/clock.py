@@ -13,6 +13,8 @@ from typing import Protocol
 
 from attrs import define, frozen
 
+from facilitate.reprs import attrs_repr
+
 
 class Clock(Protocol):
     def monotonic(self) -> float:
@@ -55,6 +57,8 @@ class ManualClock:
 class TimerState:
     """What must be kept to bring a timer back after a crash."""
 
+    __repr__ = attrs_repr
+
     planned: int
     elapsed: float = 0.0
     adjustment: int = 0
@@ -64,6 +68,8 @@ class TimerState:
 @define
 class Timer:
     """The countdown of one item: start, pause, resume, extend or shorten."""
+
+    __repr__ = attrs_repr
 
     clock: Clock
     planned: int
@@ -126,6 +132,8 @@ class Timer:
 
 @frozen
 class ItemTiming:
+    __repr__ = attrs_repr
+
     planned: int
     actual: float | None
     """Seconds the item ran, or ``None`` if it has not been started."""

@@ -21,6 +21,7 @@ from attrs import field, frozen
 
 from facilitate.faults import FAULT_WORDS, StorageError
 from facilitate.i18n import N_, Translator
+from facilitate.reprs import attrs_repr
 from facilitate.room import Audience, Withheld, item_disclosure
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ MAX_NUMBER = 10**9
 @frozen
 class Done:
     """What an action did, for the facilitator: a message (a catalog id) and its values."""
+
+    __repr__ = attrs_repr
 
     message: str = ""
     params: Mapping[str, Any] = field(factory=dict)
@@ -74,6 +77,8 @@ class NotSaved(Exception):
 class Param:
     """One parameter of a command, read from a form field, a JSON value or a keyword."""
 
+    __repr__ = attrs_repr
+
     name: str
     kind: type
     default: Any = None
@@ -82,6 +87,8 @@ class Param:
 
 @frozen
 class Command:
+    __repr__ = attrs_repr
+
     name: str
     label: str
     """What the action does, for buttons and help (a catalog id)."""

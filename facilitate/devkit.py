@@ -20,6 +20,7 @@ from attrs import frozen
 
 from facilitate import __version__
 from facilitate.cli import CLIError
+from facilitate.reprs import attrs_repr
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
@@ -36,6 +37,8 @@ FILES = {
 @frozen
 class PluginNames:
     """Every spelling of a plugin's name that the scaffold needs."""
+
+    __repr__ = attrs_repr
 
     name: str
     kind: str

@@ -30,6 +30,7 @@ from facilitate.forms import AnswerError
 from facilitate.model import Agenda, Item
 from facilitate.plugins import Plugins
 from facilitate.random_answers import form_answer
+from facilitate.reprs import attrs_repr
 from facilitate.store import Store
 
 VIA_ENGINE, VIA_HTTP = "engine", "http"
@@ -45,6 +46,8 @@ SETTLE = 1.5
 
 @frozen
 class DressRehearsalOutcome:
+    __repr__ = attrs_repr
+
     session_id: str
     title: str
     participants: int

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from facilitate.reprs import attrs_repr
+
 
 @frozen
 class ItemChanged:
     """The current item is now ``index``."""
+
+    __repr__ = attrs_repr
 
     index: int
     item_id: str
@@ -20,6 +24,8 @@ class ItemChanged:
 @frozen
 class TimerChanged:
     """The current item's timer was started, paused, extended or shortened."""
+
+    __repr__ = attrs_repr
 
     item_id: str
     running: bool
@@ -30,6 +36,8 @@ class TimerChanged:
 class PhaseChanged:
     """Answering was opened or closed, or results revealed or hidden."""
 
+    __repr__ = attrs_repr
+
     item_id: str
     phase: str
 
@@ -37,6 +45,8 @@ class PhaseChanged:
 @frozen
 class AnswersChanged:
     """An answer was added, changed or retracted; the item's result is current again."""
+
+    __repr__ = attrs_repr
 
     item_id: str
     answers: int
@@ -46,6 +56,8 @@ class AnswersChanged:
 class ModerationChanged:
     """Free text is waiting for approval, or was approved or rejected."""
 
+    __repr__ = attrs_repr
+
     item_id: str
     pending: int
 
@@ -54,6 +66,8 @@ class ModerationChanged:
 class RoomChanged:
     """Someone joined, the room was locked or unlocked, or the join code rotated."""
 
+    __repr__ = attrs_repr
+
     joined: int
     locked: bool
 
@@ -61,6 +75,8 @@ class RoomChanged:
 @frozen
 class PluginFailed:
     """A plugin raised while handling an item; the item shows an error and can be skipped."""
+
+    __repr__ = attrs_repr
 
     item_id: str
     plugin: str
@@ -71,6 +87,8 @@ class PluginFailed:
 class StorageChanged:
     """Saving the session started failing (``ok`` false: ``kind`` and ``cause`` say why),
     or works again. While it fails, answers are refused and actions are not saved."""
+
+    __repr__ = attrs_repr
 
     ok: bool
     kind: str = ""

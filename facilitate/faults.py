@@ -17,6 +17,7 @@ import sqlite3
 from attrs import frozen
 
 from facilitate.i18n import N_, Translator
+from facilitate.reprs import attrs_repr
 
 
 class FaultKind(enum.StrEnum):
@@ -134,6 +135,8 @@ STORAGE_ERRORS = (sqlite3.Error, OSError)
 @frozen
 class StorageFault:
     """Saving the session fails now: since when (``time.monotonic``), of what kind, why."""
+
+    __repr__ = attrs_repr
 
     kind: FaultKind
     cause: str

@@ -29,6 +29,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from facilitate.reprs import attrs_repr
 from facilitate.text import clean_text, strip_controls
 
 RawForm = Mapping[str, Sequence[str]]
@@ -77,6 +78,8 @@ class AnswerError(ValueError):
 class ExportCell:
     """One field of one answer in an export (a CSV row, a JSON cell): raw value and text."""
 
+    __repr__ = attrs_repr
+
     field: str
     label: str
     value: Any
@@ -103,6 +106,8 @@ def _as_int(text: str | None) -> int | None:
 @frozen(kw_only=True)
 class Field:
     """What every field has: a name (unique in its form), a label, optional help."""
+
+    __repr__ = attrs_repr
 
     name: str
     label: str
@@ -143,6 +148,8 @@ class Field:
 class ChoiceField(Field):
     """Pick one option. Value: the option's index."""
 
+    __repr__ = attrs_repr
+
     options: tuple[str, ...] = field(converter=as_tuple)
     kind = "choice"
 
@@ -163,6 +170,8 @@ class ChoiceField(Field):
 @frozen(kw_only=True)
 class MultiField(Field):
     """Pick between ``min`` and ``max`` options. Value: sorted option indices."""
+
+    __repr__ = attrs_repr
 
     options: tuple[str, ...] = field(converter=as_tuple)
     min: int = 1
@@ -198,6 +207,8 @@ class MultiField(Field):
 @frozen(kw_only=True)
 class ScaleField(Field):
     """A point on a scale from ``min`` to ``max``; ``labels`` name each point, or the ends."""
+
+    __repr__ = attrs_repr
 
     min: int = 1
     max: int = 5
@@ -235,6 +246,8 @@ class ScaleField(Field):
 class TextField(Field):
     """Free text, cleaned of control characters. Moderated text waits for approval."""
 
+    __repr__ = attrs_repr
+
     max_length: int = 280
     multiline: bool = True
     moderated: bool = True
@@ -253,6 +266,8 @@ class TextField(Field):
 @frozen(kw_only=True)
 class RankField(Field):
     """Put every option in order. Value: option indices, first place first."""
+
+    __repr__ = attrs_repr
 
     options: tuple[str, ...] = field(converter=as_tuple)
     kind = "rank"
@@ -281,6 +296,8 @@ class RankField(Field):
 @frozen(kw_only=True)
 class GridField(Field):
     """Rate each row on the same scale. Value: one integer per row."""
+
+    __repr__ = attrs_repr
 
     rows: tuple[str, ...] = field(converter=as_tuple)
     min: int = 1
@@ -328,6 +345,8 @@ class GridField(Field):
 class PointsField(Field):
     """Share exactly ``total`` points between options. Value: points per option."""
 
+    __repr__ = attrs_repr
+
     options: tuple[str, ...] = field(converter=as_tuple)
     total: int = 100
     kind = "points"
@@ -362,6 +381,8 @@ class PointsField(Field):
 @frozen
 class Form:
     """What a participant sees for an item: an optional intro and one or more fields."""
+
+    __repr__ = attrs_repr
 
     fields: tuple[Field, ...] = field(converter=as_tuple)
     intro: str = ""

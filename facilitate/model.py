@@ -13,6 +13,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+from facilitate.reprs import attrs_repr
+
 DEFAULT_K = 5
 """Results of an item stay hidden until at least this many answers (the anonymity threshold)."""
 
@@ -82,6 +84,8 @@ class Activity:
     config object built from it (``None`` until the plugin manager has built it).
     """
 
+    __repr__ = attrs_repr
+
     type: str
     settings: Mapping[str, Any] = field(factory=dict)
     config: Any = field(default=None, eq=False, repr=False)
@@ -90,6 +94,8 @@ class Activity:
 @frozen
 class Item:
     """One timed step of a workshop: a talk, a break, a poll, an exercise."""
+
+    __repr__ = attrs_repr
 
     id: str
     title: str
@@ -106,6 +112,8 @@ class Item:
 @frozen
 class Agenda:
     """A whole workshop, as loaded from a TOML file."""
+
+    __repr__ = attrs_repr
 
     title: str
     items: tuple[Item, ...]

@@ -31,6 +31,7 @@ from facilitate.activity import (
     old_style_methods,
 )
 from facilitate.entry_points import entry_points_of
+from facilitate.reprs import attrs_repr
 
 
 def _log() -> Any:
@@ -79,6 +80,8 @@ class PluginRefused(ValueError):
 @define
 class PluginInfo:
     """One loaded (or failed) plugin, as ``facilitate plugins`` lists it."""
+
+    __repr__ = attrs_repr
 
     name: str
     version: str = ""

@@ -37,6 +37,7 @@ from facilitate.engine.runs import (
 )
 from facilitate.i18n import N_, Translator, translator
 from facilitate.model import format_clock
+from facilitate.reprs import attrs_repr
 from facilitate.views import View
 
 if TYPE_CHECKING:
@@ -170,6 +171,8 @@ class _Step:
     what changed since, not every answer. ``decided`` is the count of moderation
     decisions the view was drawn with (approving a text shows it at once)."""
 
+    __repr__ = attrs_repr
+
     view: View | None = None
     decided: int = -1
 
@@ -180,6 +183,8 @@ class _Changes:
     changes show (``shows``), and the moderation decisions it was counted under (a
     decision can make a change show, or hide it)."""
 
+    __repr__ = attrs_repr
+
     shows: dict[str, bool] = field(factory=dict)
     count: int = 0
     decided: int = -1
@@ -187,6 +192,8 @@ class _Changes:
 
 @define
 class _Steps:
+    __repr__ = attrs_repr
+
     by_item: dict[str, _Step] = field(factory=dict)
     changes: dict[str, _Changes] = field(factory=dict)
 
@@ -398,6 +405,8 @@ def public_view(engine: Engine, item_id: str) -> View | None:
 class TimerReading:
     """A timer as a screen shows it: digits, a state for colour, and a caption."""
 
+    __repr__ = attrs_repr
+
     remaining: float
     running: bool
     started: bool
@@ -441,6 +450,8 @@ def format_code(code: str) -> str:
 @frozen
 class RoomView:
     """Everything the room may see now, in the room's language."""
+
+    __repr__ = attrs_repr
 
     language: str
     direction: str

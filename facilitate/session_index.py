@@ -19,6 +19,7 @@ from pathlib import Path
 from attrs import frozen
 
 from facilitate.faults import FaultKind, cause_of, fault_kind
+from facilitate.reprs import attrs_repr
 from facilitate.session_files import (
     SUFFIX,
     SessionNotFound,
@@ -41,6 +42,8 @@ REQUIRED_META = ("agenda", "created", "title", "secret")
 
 @frozen
 class SessionSummary:
+    __repr__ = attrs_repr
+
     id: str
     title: str
     created: str

@@ -51,6 +51,7 @@ from facilitate.faults import (
     StorageError,
     StorageFault,
 )
+from facilitate.reprs import attrs_repr
 from facilitate.session_files import (
     SUFFIX,
     SessionInUse,
@@ -210,6 +211,8 @@ def _settle(futures: list[asyncio.Future[None]], error: BaseException | None) ->
 
 @frozen
 class LogRecord:
+    __repr__ = attrs_repr
+
     seq: int
     kind: str
     data: dict[str, Any]

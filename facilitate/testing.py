@@ -27,6 +27,7 @@ from facilitate.model import Agenda
 from facilitate.plugins import Plugins, default_plugins
 from facilitate.random_answers import form_answer
 from facilitate.render.text import render_text
+from facilitate.reprs import attrs_repr
 from facilitate.views import (
     View,
 )
@@ -360,6 +361,8 @@ class Rehearsal:
 @frozen
 class Shown:
     """A view as a Textual app drew it: the screen's text lines and an SVG screenshot."""
+
+    __repr__ = attrs_repr
 
     lines: tuple[str, ...]
     svg: str

@@ -25,6 +25,7 @@ from attrs import frozen
 
 from facilitate.activity import ActivityType, ConfigError, _type_matches
 from facilitate.cli import CLIError
+from facilitate.reprs import attrs_repr
 
 WIDTH = 100
 """Lines are wrapped to this width, whatever the terminal, so the output is stable."""
@@ -37,6 +38,8 @@ EXAMPLE_ID = "earlier-item"
 class SettingInfo:
     """One key of an activity type's settings, as an agenda writer sees it."""
 
+    __repr__ = attrs_repr
+
     key: str
     required: bool
     default: Any
@@ -48,6 +51,8 @@ class SettingInfo:
 @frozen
 class TypeInfo:
     """One installed activity type: what it is, where it comes from, and its settings."""
+
+    __repr__ = attrs_repr
 
     kind: str
     title: str

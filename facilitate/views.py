@@ -13,6 +13,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+from facilitate.reprs import attrs_repr
+
 
 def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     """An attrs converter; plain ``tuple`` leaves mypy with an unbound type variable."""
@@ -21,6 +23,8 @@ def as_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
 
 @frozen
 class Bar:
+    __repr__ = attrs_repr
+
     label: str
     value: float
     marked: bool = False
@@ -30,6 +34,8 @@ class Bar:
 @frozen
 class Bars:
     """Horizontal bars, one per row, longest first if ``sort`` was asked by the type."""
+
+    __repr__ = attrs_repr
 
     rows: tuple[Bar, ...] = field(converter=as_tuple)
     title: str = ""
@@ -46,6 +52,8 @@ class Bars:
 
 @frozen
 class SpreadRow:
+    __repr__ = attrs_repr
+
     label: str
     counts: tuple[int, ...] = field(converter=as_tuple)
     """How many answers gave each point of the scale, lowest point first."""
@@ -64,6 +72,8 @@ class SpreadRow:
 class Spread:
     """For each row, how answers spread over a scale: Likert items, the 5 Ps."""
 
+    __repr__ = attrs_repr
+
     rows: tuple[SpreadRow, ...] = field(converter=as_tuple)
     points: tuple[int, ...] = field(converter=as_tuple)
     point_labels: tuple[str, ...] = field(default=(), converter=as_tuple)
@@ -73,6 +83,8 @@ class Spread:
 @frozen
 class Heatmap:
     """A grid of counts: rows by columns, e.g. impact by likelihood."""
+
+    __repr__ = attrs_repr
 
     row_labels: tuple[str, ...] = field(converter=as_tuple)
     column_labels: tuple[str, ...] = field(converter=as_tuple)
@@ -86,6 +98,8 @@ class Heatmap:
 class Words:
     """Words sized by how often they were given."""
 
+    __repr__ = attrs_repr
+
     words: tuple[tuple[str, int], ...] = field(converter=lambda ws: tuple(map(tuple, ws)))
     title: str = ""
 
@@ -94,12 +108,16 @@ class Words:
 class Texts:
     """Free text, already approved; in an order that does not reveal who wrote first."""
 
+    __repr__ = attrs_repr
+
     texts: tuple[str, ...] = field(converter=as_tuple)
     title: str = ""
 
 
 @frozen
 class Table:
+    __repr__ = attrs_repr
+
     headers: tuple[str, ...] = field(converter=as_tuple)
     rows: tuple[tuple[str, ...], ...] = field(converter=lambda rows: tuple(map(tuple, rows)))
     title: str = ""
@@ -108,6 +126,8 @@ class Table:
 @frozen
 class Radar:
     """Values on axes around a circle, from 0 to ``maximum``: a report chart."""
+
+    __repr__ = attrs_repr
 
     axes: tuple[str, ...] = field(converter=as_tuple)
     values: tuple[float, ...] = field(converter=as_tuple)
@@ -119,6 +139,8 @@ class Radar:
 @frozen
 class ScatterPoint:
     """One position on a scatter plot, with how many answers it stands for."""
+
+    __repr__ = attrs_repr
 
     x: float
     y: float
@@ -134,6 +156,8 @@ class Scatter:
     its high end (``x_range``, ``y_range``); a point's ``label`` names what it stands
     for (a threat, an actor) and its ``count`` sizes its marker.
     """
+
+    __repr__ = attrs_repr
 
     points: tuple[ScatterPoint, ...] = field(converter=as_tuple)
     x_range: tuple[float, float] = field(default=(1.0, 5.0), converter=as_tuple)
@@ -155,6 +179,8 @@ class Scatter:
 @frozen
 class Note:
     """A short line of plain text: "3 answers", "Correct answer: B"."""
+
+    __repr__ = attrs_repr
 
     text: str
 

@@ -19,6 +19,7 @@ from facilitate.api import (
     View,
     setting,
 )
+from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 
@@ -36,6 +37,8 @@ def check_options(options: tuple[str, ...]) -> str | None:
 @frozen
 class ChoiceResult:
     """How many answers, and how many picked each option (in the options' order)."""
+
+    __repr__ = attrs_repr
 
     answers: int
     counts: tuple[int, ...]
@@ -85,6 +88,8 @@ def option_bars(
 
 @frozen
 class SingleChoiceConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     options: tuple[str, ...] = setting(help="a list of 2 to 20 options", check=check_options)
 
@@ -113,6 +118,8 @@ class SingleChoice(ActivityType[SingleChoiceConfig, ChoiceResult]):
 
 @frozen
 class MultipleChoiceConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     options: tuple[str, ...] = setting(help="a list of 2 to 20 options", check=check_options)
     min: int = setting(1, help="the fewest options a participant must pick (0 or more)")

@@ -27,6 +27,7 @@ from facilitate.api import (
     setting,
     unordered,
 )
+from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 
@@ -46,6 +47,8 @@ class TextResult:
     ``answers`` counts every answer, approved or not; ``shown`` only those whose text
     the room may see.
     """
+
+    __repr__ = attrs_repr
 
     answers: int
     texts: tuple[tuple[str, int], ...]
@@ -71,6 +74,8 @@ def shown_note(result: TextResult, context: ItemContext) -> Note:
 
 @frozen
 class TextConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     max_length: int = setting(
         280,

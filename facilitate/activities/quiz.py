@@ -21,6 +21,7 @@ from facilitate.api import (
     View,
     setting,
 )
+from facilitate.reprs import attrs_repr
 
 from .choice import ChoiceResult, OptionTally, check_options, option_bars
 from .words import CATALOG
@@ -29,6 +30,8 @@ from .words import CATALOG
 @frozen
 class QuizResult(ChoiceResult):
     """A single choice's result, plus the index of the correct option."""
+
+    __repr__ = attrs_repr
 
     correct: int
 
@@ -40,6 +43,8 @@ class QuizResult(ChoiceResult):
 
 @frozen
 class QuizConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     options: tuple[str, ...] = setting(help="a list of 2 to 20 options", check=check_options)
     correct: int | str = setting(

@@ -26,6 +26,7 @@ from facilitate.api import (
     View,
     setting,
 )
+from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 
@@ -50,6 +51,8 @@ class RankingResult:
     answers that put option ``i`` in place ``p + 1``.
     """
 
+    __repr__ = attrs_repr
+
     answers: int
     scores: tuple[int, ...]
     places: tuple[tuple[int, ...], ...]
@@ -57,6 +60,8 @@ class RankingResult:
 
 @frozen
 class RankingConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     options: tuple[str, ...] = setting(
         help=f"a list of 2 to {MOST_OPTIONS} options to put in order",

@@ -19,6 +19,7 @@ from facilitate.api import (
     View,
     setting,
 )
+from facilitate.reprs import attrs_repr
 
 from .words import CATALOG
 
@@ -38,6 +39,8 @@ class ScaleResult:
     ``mean`` and ``median`` are ``None`` while there are no answers. They are computed
     from the counts, so two tallies with the same counts give equal results.
     """
+
+    __repr__ = attrs_repr
 
     answers: int
     points: tuple[int, ...]
@@ -71,6 +74,8 @@ def _median(points: tuple[int, ...], counts: tuple[int, ...], answers: int) -> f
 
 @frozen
 class ScaleConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     min: int = setting(1, help="the lowest point of the scale, a whole number (default 1)")
     max: int = setting(5, help="the highest point of the scale, a whole number (default 5)")

@@ -36,6 +36,7 @@ from facilitate.api import (
     primary_language,
     setting,
 )
+from facilitate.reprs import attrs_repr
 
 from .stopwords import STOP_WORDS, stop_words
 from .words import CATALOG, answers_note
@@ -101,12 +102,16 @@ def check_range(low: int, high: int, what: str) -> Any:
 class WordsResult:
     """How many answers, and each word with how many gave it, most given first."""
 
+    __repr__ = attrs_repr
+
     answers: int
     words: tuple[tuple[str, int], ...]
 
 
 @frozen
 class WordCloudConfig:
+    __repr__ = attrs_repr
+
     question: str = setting(help="the question, a string")
     max_words: int = setting(
         3,

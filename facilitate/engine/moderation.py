@@ -18,12 +18,16 @@ from collections.abc import Callable, Iterable
 
 from attrs import define, field
 
+from facilitate.reprs import attrs_repr
+
 APPROVED, REJECTED, PENDING = "approved", "rejected", "pending"
 
 
 @define
 class TextIndex:
     """The distinct free texts of one item's current answers."""
+
+    __repr__ = attrs_repr
 
     counts: dict[str, int] = field(factory=dict)
     """text -> how many (answer, field) pairs carry it."""

@@ -15,6 +15,7 @@ from facilitate.engine.moderation import REJECTED as REJECTED
 from facilitate.engine.moderation import TextIndex
 from facilitate.forms import Form
 from facilitate.model import Item
+from facilitate.reprs import attrs_repr
 
 WAITING, OPEN, CLOSED = "waiting", "open", "closed"
 
@@ -57,6 +58,8 @@ def legacy_text_id(item_id: str, text: str) -> str:
 
 @frozen
 class PendingText:
+    __repr__ = attrs_repr
+
     id: str
     text: str
     count: int
@@ -66,6 +69,8 @@ class PendingText:
 @define
 class ItemRun:
     """What happened to one item so far."""
+
+    __repr__ = attrs_repr
 
     item: Item
     timer: Timer

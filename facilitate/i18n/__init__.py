@@ -29,6 +29,8 @@ from typing import Any
 
 from attrs import frozen
 
+from facilitate.reprs import attrs_repr
+
 
 def _log() -> Any:
     """This module's logger (``logging`` is imported when there is something to say)."""
@@ -89,6 +91,8 @@ class MessageCatalog:
     The layout ``pybabel extract``/``update`` and every translation tool understand. A
     plugin gives its activity types one with the class attribute ``catalog``.
     """
+
+    __repr__ = attrs_repr
 
     directory: Path
     domain: str

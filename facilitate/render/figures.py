@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from attrs import frozen
 
 from facilitate.i18n import Translator
+from facilitate.reprs import attrs_repr
 from facilitate.text import one_line
 from facilitate.views import Bars, Heatmap, Radar, Scatter, Spread, Words
 
@@ -21,6 +22,8 @@ OLD_ANSWERS_UNIT = "answers"
 
 @frozen
 class BarFigure:
+    __repr__ = attrs_repr
+
     label: str
     value: float
     fraction: float
@@ -99,6 +102,8 @@ def point_names(block: Spread) -> list[str]:
 
 @frozen
 class SpreadFigure:
+    __repr__ = attrs_repr
+
     label: str
     counts: tuple[int, ...]
     total: int
@@ -156,6 +161,8 @@ def radar(block: Radar) -> list[float]:
 
 @frozen
 class PointFigure:
+    __repr__ = attrs_repr
+
     x: float
     """From 0 (the low end of the x axis) to 1."""
     y: float

@@ -17,12 +17,15 @@ from collections.abc import Callable, Sequence
 
 from attrs import evolve, frozen
 
+from facilitate.reprs import attrs_repr
 from facilitate.views import Bars, Block, Note, Spread, Table, Texts
 
 
 @frozen
 class Piece:
     """A block, or the rows ``start`` to ``stop`` of it when it is cut across pages."""
+
+    __repr__ = attrs_repr
 
     block: Block
     start: int = 0

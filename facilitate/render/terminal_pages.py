@@ -24,6 +24,7 @@ from facilitate.i18n import Translator
 from facilitate.render import figures
 from facilitate.render.pages import Page, Piece, paginate, parts, sliced
 from facilitate.render.terminal import BarsRenderable, ScatterRenderable, line, render_block
+from facilitate.reprs import attrs_repr
 from facilitate.views import Bars, Block, Scatter, Texts
 
 GAP = 1
@@ -33,6 +34,8 @@ GAP = 1
 @frozen
 class PagedView:
     """One page of a view, drawn, with where it is among the view's pages."""
+
+    __repr__ = attrs_repr
 
     body: RenderableType
     page: int

@@ -10,6 +10,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from facilitate.forms import ExportCell
+from facilitate.reprs import attrs_repr
 from facilitate.views import Block
 
 SHOWN = "shown"
@@ -29,6 +30,8 @@ STATUSES = (SHOWN, NOT_ENOUGH, NO_ANSWERS, NO_ACTIVITY, FAILED)
 class FieldInfo:
     """One question of an item's form."""
 
+    __repr__ = attrs_repr
+
     name: str
     label: str
     kind: str
@@ -47,12 +50,16 @@ class AnswerRecord:
     it says nothing about who answered first.
     """
 
+    __repr__ = attrs_repr
+
     number: int
     cells: tuple[AnswerCell, ...]
 
 
 @frozen
 class ItemReport:
+    __repr__ = attrs_repr
+
     number: int
     id: str
     title: str
@@ -85,12 +92,16 @@ class ItemReport:
 class Rehearsal:
     """Set when the session was a rehearsal: its answers come from simulated participants."""
 
+    __repr__ = attrs_repr
+
     participants: int
     seed: int | None
 
 
 @frozen
 class Report:
+    __repr__ = attrs_repr
+
     session_id: str
     title: str
     description: str

@@ -28,6 +28,7 @@ from aiohttp import web
 from attrs import field, frozen
 
 from facilitate.i18n import Translator
+from facilitate.reprs import attrs_repr
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ CROWDED_NOTICE = "crowded"
 @frozen
 class ConnectionNotice:
     """Something the facilitator should know about connections, worded in their language."""
+
+    __repr__ = attrs_repr
 
     kind: str
     """``LOW_LIMIT_NOTICE`` or ``CROWDED_NOTICE``."""
@@ -80,6 +83,8 @@ class ConnectionNotice:
 @frozen
 class FileLimit:
     """The process's open-file limit: before and after raising it, and the hard one."""
+
+    __repr__ = attrs_repr
 
     before: int
     soft: int

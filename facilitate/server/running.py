@@ -23,6 +23,7 @@ from aiohttp import web
 from attrs import define
 
 from facilitate.engine import Engine
+from facilitate.reprs import attrs_repr
 from facilitate.server.app import make_app
 from facilitate.server.connections import (
     CROWDED_NOTICE,
@@ -103,6 +104,8 @@ def _is_loopback(host: str) -> bool:
 @define
 class RunningServer:
     """A started server: its URLs, and how to stop it."""
+
+    __repr__ = attrs_repr
 
     engine: Engine
     runner: web.AppRunner

@@ -19,6 +19,7 @@ from attrs import define
 
 from facilitate.engine import Engine, PluginError
 from facilitate.random_answers import as_pairs, form_answer
+from facilitate.reprs import attrs_repr
 
 _FORM_TOKEN = re.compile(r'name="_ft" value="([^"]+)"')
 _ANSWER_ACTION = re.compile(r'<form method="post" action="/a/([^"]+)"')
@@ -29,6 +30,8 @@ CHANGE_PROBABILITY = 0.15
 
 @define
 class SimulationStats:
+    __repr__ = attrs_repr
+
     joined: int = 0
     answers: int = 0
     changes: int = 0

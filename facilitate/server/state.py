@@ -17,6 +17,7 @@ from attrs import define, field
 
 from facilitate import anonymity, events
 from facilitate.engine import WAITING, Engine
+from facilitate.reprs import attrs_repr
 from facilitate.server.security import FACILITATOR_ONLY, PageError, RateLimiter, secret_matches
 from facilitate.server.streams import Broadcast, sse
 
@@ -44,6 +45,8 @@ def cookie_seconds(engine: Engine) -> int:
 @define
 class ServerState:
     """The server's memory for one engine."""
+
+    __repr__ = attrs_repr
 
     engine: Engine
     facilitator_language: str

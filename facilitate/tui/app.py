@@ -34,6 +34,7 @@ from facilitate.engine import Engine
 from facilitate.faults import SAVING_AGAIN, StorageError, storage_banner
 from facilitate.i18n import Translator, system_language, translator
 from facilitate.render import terminal
+from facilitate.reprs import attrs_repr
 from facilitate.text import one_line
 from facilitate.tui.screens.base import WorkshopScreen
 from facilitate.tui.screens.console import ConsoleScreen
@@ -102,6 +103,8 @@ PageStepper = Callable[[ParticipantServer, Engine, int], None]
 @frozen
 class Notice:
     """A notification for the facilitator, kept so it can wait while the projector is up."""
+
+    __repr__ = attrs_repr
 
     message: str
     title: str

@@ -12,11 +12,14 @@ from textual.widgets import Button, Input, Static
 
 from facilitate.i18n import N_
 from facilitate.qr import wifi_qr_payload
+from facilitate.reprs import attrs_repr
 from facilitate.tui.screens.base import Dialog
 
 
 @frozen
 class Wifi:
+    __repr__ = attrs_repr
+
     ssid: str
     payload: str
 
