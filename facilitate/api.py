@@ -34,6 +34,7 @@ from facilitate.forms import (
 )
 from facilitate.hookspecs import hookimpl
 from facilitate.i18n import N_, MessageCatalog
+from facilitate.reprs import attrs_repr
 from facilitate.text import (
     clean_text,
     for_language,
@@ -98,6 +99,7 @@ __all__ = [
     "Texts",
     "View",
     "Words",
+    "attrs_repr",
     "build_config",
     "clean_text",
     "for_language",

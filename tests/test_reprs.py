@@ -10,7 +10,6 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-import facilitate
 from facilitate.reprs import attrs_repr
 
 VALUES = st.recursive(
@@ -54,14 +53,30 @@ def test_an_object_inside_itself_is_written_as_dots() -> None:
     assert repr(mine) == repr(theirs) == "Record(first=[...], shown=<0>, later='x')"
 
 
-def test_every_attrs_class_of_facilitate_shares_it() -> None:
-    """A new class that forgets ``__repr__ = attrs_repr`` costs the console's start-up a
-    compiled method (facilitate/reprs.py): each class writes its own or shares this one."""
+FIRST_PARTY = [
+    "facilitate",
+    "facilitate_riskmap",
+    "facilitate_strategies",
+    "facilitate_duediligence",
+    "facilitate_evaluation",
+]
+
+
+def modules() -> list[str]:
+    found = []
+    for name in FIRST_PARTY:
+        package = importlib.import_module(name)
+        found.append(name)
+        found += [module.name for module in pkgutil.walk_packages(package.__path__, f"{name}.")]
+    return found
+
+
+def test_every_attrs_class_of_ours_shares_it() -> None:
+    """A new class that forgets ``__repr__ = attrs_repr`` costs start-up a compiled
+    method (facilitate/reprs.py): each class of ours shares this one."""
     own = []
-    for module in pkgutil.walk_packages(facilitate.__path__, "facilitate."):
-        if module.name.startswith("facilitate.pytest_plugin"):
-            continue
-        loaded = importlib.import_module(module.name)
+    for name in modules():
+        loaded = importlib.import_module(name)
         for value in vars(loaded).values():
             if (
                 isinstance(value, type)

@@ -17,9 +17,9 @@ from facilitate.api import (
     MultiField,
     Tally,
     View,
+    attrs_repr,
     setting,
 )
-from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 

@@ -24,10 +24,10 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    attrs_repr,
     setting,
     unordered,
 )
-from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 

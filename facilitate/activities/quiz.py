@@ -19,9 +19,9 @@ from facilitate.api import (
     Note,
     Tally,
     View,
+    attrs_repr,
     setting,
 )
-from facilitate.reprs import attrs_repr
 
 from .choice import ChoiceResult, OptionTally, check_options, option_bars
 from .words import CATALOG

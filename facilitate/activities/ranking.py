@@ -24,9 +24,9 @@ from facilitate.api import (
     Table,
     Tally,
     View,
+    attrs_repr,
     setting,
 )
-from facilitate.reprs import attrs_repr
 
 from .words import CATALOG, answers_note
 

@@ -17,9 +17,9 @@ from facilitate.api import (
     SpreadRow,
     Tally,
     View,
+    attrs_repr,
     setting,
 )
-from facilitate.reprs import attrs_repr
 
 from .words import CATALOG
 

@@ -33,10 +33,10 @@ from facilitate.api import (
     TextField,
     View,
     Words,
+    attrs_repr,
     primary_language,
     setting,
 )
-from facilitate.reprs import attrs_repr
 
 from .stopwords import STOP_WORDS, stop_words
 from .words import CATALOG, answers_note

@@ -28,6 +28,7 @@ from facilitate.api import (
     Tally,
     TextField,
     View,
+    attrs_repr,
     setting,
 )
 
@@ -73,6 +74,8 @@ def check_areas(areas: tuple[str, ...] | None) -> str | None:
 
 @frozen
 class DueDiligenceConfig:
+    __repr__ = attrs_repr
+
     question: str | None = setting(
         None,
         help="the question shown above the ratings, a string; by default, how well the State"
@@ -117,6 +120,8 @@ class DueDiligenceConfig:
 
 @frozen
 class DueDiligenceResult:
+    __repr__ = attrs_repr
+
     answers: int
     counts: tuple[tuple[int, ...], ...]
     """For each area, how many gave each point of the scale, lowest first."""

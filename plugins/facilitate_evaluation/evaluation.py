@@ -45,6 +45,7 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    attrs_repr,
     setting,
     unordered,
 )
@@ -76,6 +77,8 @@ MAX_QUESTIONS = 20
 @frozen
 class Question:
     """One checked question of an evaluation form."""
+
+    __repr__ = attrs_repr
 
     kind: str
     text: str
@@ -200,6 +203,8 @@ def check_questions(tables: tuple[dict[str, Any], ...]) -> str | None:
 
 @frozen
 class EvaluationConfig:
+    __repr__ = attrs_repr
+
     questions: tuple[dict, ...] = setting(  # type: ignore[type-arg]
         help='a list of questions, each a table like { kind = "likert", text = "..." }'
         " (kinds: likert, rating, choice, text)",
@@ -228,6 +233,8 @@ def field_name(index: int) -> str:
 
 @frozen
 class QuestionResult:
+    __repr__ = attrs_repr
+
     answered: int
     counts: tuple[int, ...] = ()
     """Per scale point (lowest first) or per option."""
@@ -237,6 +244,8 @@ class QuestionResult:
 
 @frozen
 class EvaluationResult:
+    __repr__ = attrs_repr
+
     answers: int
     questions: tuple[QuestionResult, ...]
 

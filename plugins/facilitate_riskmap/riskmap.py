@@ -42,6 +42,7 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    attrs_repr,
     setting,
     strip_controls,
     unordered,
@@ -118,6 +119,8 @@ def point_text(point: Any, labels: Sequence[str]) -> str:
 
 @frozen
 class RiskMapConfig:
+    __repr__ = attrs_repr
+
     question: str | None = setting(
         None,
         help="the instruction shown above the ratings, a string; by default"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from facilitate.api import Tally
+from facilitate.api import Tally, attrs_repr
 
 if TYPE_CHECKING:  # imported where sums are kept: fractions (and decimal) cost start-up
     from fractions import Fraction
@@ -28,6 +28,8 @@ EMPTY_GRID: Grid = tuple(tuple(0 for _ in POINTS) for _ in POINTS)
 class ThreatRating:
     """How the room rated one threat; means are ``None`` before anyone rated it."""
 
+    __repr__ = attrs_repr
+
     threat: str
     ratings: int
     likelihood: float | None
@@ -41,6 +43,8 @@ class ThreatRating:
 
 @frozen
 class RiskMapResult:
+    __repr__ = attrs_repr
+
     answers: int
     cells: Grid
     """Ratings of every threat in each cell: ``cells[impact - 1][likelihood - 1]``."""

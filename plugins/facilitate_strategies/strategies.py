@@ -32,6 +32,7 @@ from facilitate.api import (
     TextField,
     Texts,
     View,
+    attrs_repr,
     setting,
     unordered,
 )
@@ -72,6 +73,8 @@ def check_length(length: int) -> str | None:
 
 @frozen
 class StrategiesConfig:
+    __repr__ = attrs_repr
+
     question: str | None = setting(
         None,
         help="the invitation shown to participants, a string; by default, to share one"
@@ -89,6 +92,8 @@ class StrategiesConfig:
 
 @frozen
 class Strategy:
+    __repr__ = attrs_repr
+
     category: str
     text: str
     count: int
@@ -97,6 +102,8 @@ class Strategy:
 
 @frozen
 class StrategiesResult:
+    __repr__ = attrs_repr
+
     answers: int
     strategies: tuple[Strategy, ...]
     """Approved strategies, by category (in the configured order) then text."""
@@ -252,6 +259,8 @@ def check_top(top: int) -> str | None:
 
 @frozen
 class StrategiesVoteConfig:
+    __repr__ = attrs_repr
+
     from_item: str = setting(
         key="from", help="the id of the earlier strategies item whose strategies are listed"
     )
@@ -267,6 +276,8 @@ class StrategiesVoteConfig:
 
 @frozen
 class StrategyMarks:
+    __repr__ = attrs_repr
+
     category: str
     text: str
     use: int
@@ -279,6 +290,8 @@ class StrategyMarks:
 
 @frozen
 class StrategiesVoteResult:
+    __repr__ = attrs_repr
+
     answers: int
     marks: tuple[StrategyMarks, ...]
     """Every strategy marked at least once, in the posting item's category order, then text."""
