@@ -28,6 +28,13 @@ def facilitate_activity_types(register: Callable[[Any], None]) -> None:
     Call ``register(ActivityTypeSubclass)`` once per type. The class is instantiated
     with no arguments; its ``kind`` must be unique among installed plugins. The return
     value is ignored.
+
+    A plugin with several types may name each instead: ``register("package.module:Class",
+    kind="its-kind")``. That module is imported the first time something needs that
+    kind (an agenda using it, ``facilitate types``), so a workshop imports only the
+    types it uses. A reference that does not import, or names a class of another kind,
+    is recorded as the plugin's error (``facilitate plugins``), as a plugin that fails to
+    import is.
     """
 
 

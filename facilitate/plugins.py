@@ -15,6 +15,7 @@ workshop starts without importing the plugins its agenda does not use.
 
 from __future__ import annotations
 
+import importlib
 import os
 import warnings
 from collections.abc import Iterable
@@ -105,6 +106,9 @@ class Plugins:
         """Plugins that declared their types and are not imported yet, by name."""
         self._declared: dict[str, str] = {}
         """Each type a waiting plugin declared -> that plugin's name."""
+        self._by_reference: dict[str, str] = {}
+        """Each type a plugin registered by reference and nothing has asked for yet ->
+        its reference (``"module:Class"``); imported when first asked for."""
         if entry_points:
             self._load_entry_points()
         for plugin in extra:
@@ -166,9 +170,12 @@ class Plugins:
         return True
 
     def load_all(self) -> None:
-        """Import every plugin that is still waiting to be needed."""
+        """Import every plugin, and every type registered by reference, still waiting
+        to be needed."""
         if self._waiting:
             self._load_waiting(list(self._waiting))
+        for kind in list(self._by_reference):
+            self._import_type(kind)
 
     def _load_waiting(self, names: list[str]) -> None:
         loaded = [name for name in names if self._import(self._waiting.pop(name))]
@@ -235,6 +242,7 @@ class Plugins:
         those of the plugin ``only`` (just imported) added to the rest."""
         if only is None:
             self._types.clear()
+            self._by_reference.clear()
             self._templates.clear()
             self._type_owner.clear()
             for info in self._info.values():
@@ -252,12 +260,15 @@ class Plugins:
         name = impl.plugin_name
         info = self._info.setdefault(name, PluginInfo(name))
         try:
-            _call(impl, register=lambda *args: register(name, *args))
+            _call(impl, register=lambda *args, **kwargs: register(name, *args, **kwargs))
         except Exception as error:
             info.error = _describe(error)
             _log().warning("plugin %s failed while registering: %s", name, info.error)
 
-    def _register_type(self, plugin_name: str, activity_type: Any) -> None:
+    def _register_type(self, plugin_name: str, activity_type: Any, kind: str = "") -> None:
+        if isinstance(activity_type, str):
+            self._register_reference(plugin_name, activity_type, kind)
+            return
         instance = activity_type() if isinstance(activity_type, type) else activity_type
         kind = getattr(instance, "kind", "")
         if not isinstance(instance, ActivityType) or not kind:
@@ -273,6 +284,47 @@ class Plugins:
         self._info[plugin_name].activity_types.append(kind)
         _warn_if_old_style(plugin_name, type(instance))
 
+    def _register_reference(self, plugin_name: str, reference: str, kind: str) -> None:
+        """``register("module:Class", kind="...")``: the type is imported when first needed."""
+        module, _, name = reference.partition(":")
+        if not kind or not module or not name:
+            raise TypeError(
+                f"registered {reference!r}: a type registered by reference is"
+                f" register('module:Class', kind='its kind')"
+            )
+        if kind in self._types or kind in self._by_reference:
+            raise ValueError(
+                f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
+            )
+        self._by_reference[kind] = reference
+        self._type_owner[kind] = plugin_name
+        self._info[plugin_name].activity_types.append(kind)
+
+    def _import_type(self, kind: str) -> None:
+        """Import a type registered by reference; a failure is recorded on its plugin
+        (which then no longer provides it), as a plugin that fails to import is."""
+        reference = self._by_reference.pop(kind)
+        plugin_name = self._type_owner[kind]
+        info = self._info[plugin_name]
+        module, _, name = reference.partition(":")
+        try:
+            activity_type = getattr(importlib.import_module(module), name)
+            instance = activity_type() if isinstance(activity_type, type) else activity_type
+            if not isinstance(instance, ActivityType) or instance.kind != kind:
+                raise TypeError(
+                    f"{reference} is not an ActivityType of kind {kind!r}"
+                    f" (its kind: {getattr(instance, 'kind', None)!r})"
+                )
+        except Exception as error:  # a broken type must not stop the workshop
+            said = f"type {kind!r}: {_describe(error)}"
+            info.error = f"{info.error}; {said}" if info.error else said
+            info.activity_types.remove(kind)
+            del self._type_owner[kind]
+            _log().warning("plugin %s failed to load type %s: %s", plugin_name, kind, info.error)
+            return
+        self._types[kind] = instance
+        _warn_if_old_style(plugin_name, type(instance))
+
     def _register_template(self, plugin_name: str, name: str, path: Any) -> None:
         self._templates[name] = path
         self._info[plugin_name].templates.append(name)
@@ -283,6 +335,10 @@ class Plugins:
         found = self._types.get(kind)
         if found is not None:
             return found
+        if kind in self._by_reference:
+            self._import_type(kind)
+            if kind in self._types:
+                return self._types[kind]
         declared_by = self._declared.get(kind)
         if declared_by is not None:
             self._load_waiting([declared_by])
@@ -355,6 +411,7 @@ def _describe(error: BaseException) -> str:
         __file__,
         os.path.dirname(pluggy.__file__),
         importlib.metadata.__file__,
+        importlib.__file__,
         discovery.__file__,
     )
     where = [

@@ -195,3 +195,97 @@ def test_the_shipped_plugins_declare_what_they_register() -> None:
         registered = sorted(loaded.info[name].activity_types)
         assert declared == registered, name
         loaded = Plugins()
+
+
+# -- types registered by reference ------------------------------------------------------
+
+REFERENCE_PLUGIN = """
+from facilitate.api import hookimpl
+
+
+@hookimpl
+def facilitate_activity_types(register):
+    register("{module}_types:make_kind", kind="by-reference")
+    register("{module}_types:WRONG", kind="wrong-kind")
+    register("{module}_missing:Nothing", kind="missing")
+"""
+
+REFERENCED_TYPES = (
+    TYPE_MODULE.split("@hookimpl")[0]
+    + """
+make_kind = make("by-reference")
+WRONG = make("not-what-it-says")
+"""
+)
+
+
+@pytest.fixture
+def by_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A plugin registering three types by reference: one good, one whose class has
+    another kind, one whose module is not there."""
+    module = "fake_by_reference"
+    (tmp_path / f"{module}.py").write_text(REFERENCE_PLUGIN.format(module=module))
+    (tmp_path / f"{module}_types.py").write_text(REFERENCED_TYPES)
+    dist_info = tmp_path / f"{module}-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text(f"[facilitate]\nreferences = {module}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("FACILITATE_PLUGINS", "core,references")
+    for name in (module, f"{module}_types"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    return module
+
+
+def test_a_type_registered_by_reference_is_imported_when_first_asked_for(
+    by_reference: str,
+) -> None:
+    loaded = Plugins()
+    assert imported(by_reference) and not imported(f"{by_reference}_types")
+    assert loaded.owner("by-reference") == "references"  # known without importing it
+    assert "by-reference" in loaded._info["references"].activity_types
+    day = loads_agenda(agenda("by-reference"), plugins=loaded)
+    assert imported(f"{by_reference}_types")
+    assert day.items[0].activity is not None and day.items[0].activity.type == "by-reference"
+
+
+def test_a_reference_that_does_not_hold_is_the_plugins_error(by_reference: str) -> None:
+    loaded = Plugins()
+    with pytest.raises(UnknownActivityType):
+        loaded.activity_type("wrong-kind")
+    error = loaded.info["references"].error or ""
+    assert "type 'wrong-kind': TypeError: " in error
+    assert "not an ActivityType of kind 'wrong-kind'" in error
+    missing = "type 'missing': ModuleNotFoundError: No module named 'fake_by_reference_missing'"
+    assert missing in error
+    assert "importlib" not in error  # the place named is the plugin's, not the import's
+    assert loaded.activity_type("by-reference").kind == "by-reference"  # the rest works
+    assert loaded.info["references"].activity_types == ["by-reference"]
+
+
+def test_a_reference_without_its_kind_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = "fake_kindless"
+    (tmp_path / f"{module}.py").write_text(
+        "from facilitate.api import hookimpl\n\n\n@hookimpl\n"
+        "def facilitate_activity_types(register):\n    register('somewhere:Type')\n"
+    )
+    loaded = Plugins(entry_points=False)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    loaded.add(__import__(module), "kindless")
+    assert "register('module:Class', kind='its kind')" in (loaded.info["kindless"].error or "")
+
+
+def test_the_core_types_are_registered_by_reference() -> None:
+    """The core plugin names each type's class without importing it (every core kind is
+    one an agenda may not use)."""
+    from facilitate.activities import CORE_TYPE_REFERENCES
+
+    loaded = Plugins(entry_points=False)
+    loaded.add(__import__("facilitate.activities", fromlist=["x"]), "core")
+    assert sorted(loaded._by_reference) == sorted(CORE_TYPE_REFERENCES)
+    assert sorted(loaded._info["core"].activity_types) == sorted(CORE_TYPE_REFERENCES)
+    for kind in CORE_TYPE_REFERENCES:
+        assert loaded.activity_type(kind).kind == kind
+    assert loaded._by_reference == {}

@@ -93,6 +93,19 @@ def test_check_imports_neither_the_toolkits_nor_the_other_commands() -> None:
     assert not {m for m in cli.COMMAND_MODULES if m in modules}
 
 
+def test_check_imports_the_core_types_its_agenda_uses_and_no_other(tmp_path: Path) -> None:
+    agenda = tmp_path / "day.toml"
+    agenda.write_text(
+        'title = "Day"\n\n[[items]]\nid = "one"\ntitle = "One"\nduration = "5m"\n'
+        '[items.activity]\ntype = "text"\nquestion = "What helps?"\n',
+        encoding="utf-8",
+    )
+    code, modules, output = loaded_after(["check", str(agenda)])
+    assert code == 0, output
+    types = sorted(m for m in modules if m.startswith("facilitate.activities."))
+    assert types == ["facilitate.activities.freetext", "facilitate.activities.words"]
+
+
 def test_a_mistyped_command_lists_every_command_without_importing_them() -> None:
     code, modules, output = loaded_after(["serv"])
     assert code == 2
