@@ -275,7 +275,7 @@ class Plugins:
             raise TypeError(
                 f"registered {activity_type!r}, which is not an ActivityType with a kind"
             )
-        if kind in self._types:
+        if kind in self._types or kind in self._by_reference:
             raise ValueError(
                 f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
             )

@@ -7,11 +7,13 @@ from __future__ import annotations
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from facilitate import plugins
 from facilitate.agenda import loads_agenda
+from facilitate.api import ActivityType, hookimpl
 from facilitate.plugins import Plugins, UnknownActivityType
 
 TYPE_MODULE = """
@@ -289,3 +291,16 @@ def test_the_core_types_are_registered_by_reference() -> None:
     for kind in CORE_TYPE_REFERENCES:
         assert loaded.activity_type(kind).kind == kind
     assert loaded._by_reference == {}
+
+
+def test_a_kind_registered_by_reference_is_not_given_to_another_plugin() -> None:
+    class Clashing:
+        @hookimpl
+        def facilitate_activity_types(self, register: Any) -> None:
+            register(type("Clash", (ActivityType,), {"kind": "quiz"}))
+
+    loaded = Plugins(entry_points=False)
+    loaded.add(__import__("facilitate.activities", fromlist=["x"]), "core")
+    loaded.add(Clashing(), "clashing")
+    assert "already provided by 'core'" in (loaded._info["clashing"].error or "")
+    assert loaded.owner("quiz") == "core"
