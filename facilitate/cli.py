@@ -445,14 +445,23 @@ def start_up(process: bool) -> Iterator[None]:
     back on, so no later collection walks it either. A caller of ``main(argv)`` (a test)
     keeps its collector as it is.
     """
-    if not process or not gc.isenabled():
+    with collection_paused(freeze=True) if process else contextlib.nullcontext():
+        yield
+
+
+@contextlib.contextmanager
+def collection_paused(*, freeze: bool = False) -> Iterator[None]:
+    """No cyclic garbage collection inside; back on after, having frozen (``freeze``)
+    what was made meanwhile. A collector someone else turned off is left off."""
+    if not gc.isenabled():
         yield
         return
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()
 
 

@@ -275,14 +275,18 @@ class Plugins:
             raise TypeError(
                 f"registered {activity_type!r}, which is not an ActivityType with a kind"
             )
+        self._claim(plugin_name, kind)
+        self._types[kind] = instance
+        _warn_if_old_style(plugin_name, type(instance))
+
+    def _claim(self, plugin_name: str, kind: str) -> None:
+        """Make ``kind`` the plugin's, or refuse it if another plugin has it."""
         if kind in self._types or kind in self._by_reference:
             raise ValueError(
                 f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
             )
-        self._types[kind] = instance
         self._type_owner[kind] = plugin_name
         self._info[plugin_name].activity_types.append(kind)
-        _warn_if_old_style(plugin_name, type(instance))
 
     def _register_reference(self, plugin_name: str, reference: str, kind: str) -> None:
         """``register("module:Class", kind="...")``: the type is imported when first needed."""
@@ -292,13 +296,8 @@ class Plugins:
                 f"registered {reference!r}: a type registered by reference is"
                 f" register('module:Class', kind='its kind')"
             )
-        if kind in self._types or kind in self._by_reference:
-            raise ValueError(
-                f"activity type {kind!r} is already provided by {self._type_owner[kind]!r}"
-            )
+        self._claim(plugin_name, kind)
         self._by_reference[kind] = reference
-        self._type_owner[kind] = plugin_name
-        self._info[plugin_name].activity_types.append(kind)
 
     def _import_type(self, kind: str) -> None:
         """Import a type registered by reference; a failure is recorded on its plugin

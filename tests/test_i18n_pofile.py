@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,13 +70,17 @@ UNUSUAL = {
 }
 
 
-@pytest.mark.parametrize("text", QUIRKS.values(), ids=list(QUIRKS))
-def test_quirks_read_as_babel_reads_them(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "fr" / "LC_MESSAGES" / "quirks.po"
+def read_both(folder: Path, text: str) -> tuple[Any, Any]:
+    """A French catalog of ``text`` read by the quick reader and by Babel."""
+    path = folder / "fr" / "LC_MESSAGES" / "quirks.po"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
-    singular, plural, _ = read_catalog(path)
-    babel = _load_with_babel(path, "quirks", "fr")
+    return read_catalog(path), _load_with_babel(path, "quirks", "fr")
+
+
+@pytest.mark.parametrize("text", QUIRKS.values(), ids=list(QUIRKS))
+def test_quirks_read_as_babel_reads_them(tmp_path: Path, text: str) -> None:
+    (singular, plural, _), babel = read_both(tmp_path, text)
     assert (singular, plural) == (babel.singular, babel.plural)
     assert singular  # each case has a translation to compare
 
@@ -93,11 +98,7 @@ UNTRANSLATED = {
 @pytest.mark.parametrize("text", UNTRANSLATED.values(), ids=list(UNTRANSLATED))
 def test_a_catalog_translating_nothing_reads_as_babel_reads_it(tmp_path: Path, text: str) -> None:
     """English catalogs translate nothing: the reader takes their header alone."""
-    path = tmp_path / "fr" / "LC_MESSAGES" / "empty.po"
-    path.parent.mkdir(parents=True)
-    path.write_text(text, encoding="utf-8")
-    singular, plural, expression = read_catalog(path)
-    babel = _load_with_babel(path, "empty", "fr")
+    (singular, plural, expression), babel = read_both(tmp_path, text)
     assert (singular, plural) == (babel.singular, babel.plural) == ({}, {})
     assert expression == "(n==1 ? 0 : n==2 ? 1 : 2)"
 

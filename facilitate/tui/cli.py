@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import importlib
 import importlib.util
 import os
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from facilitate.cli import CLIError, storage_problem
+from facilitate.cli import CLIError, collection_paused, storage_problem
 from facilitate.faults import StorageError
 from facilitate.i18n import LANGUAGES, N_, primary_language
 
@@ -149,14 +148,8 @@ def collector_paused() -> Iterator[None]:
     collection back on (:meth:`FacilitateApp.settle_memory`); and whatever happens,
     collection is back on when the command returns.
     """
-    if not gc.isenabled():  # someone else's decision: leave it alone
+    with collection_paused():
         yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
