@@ -41,7 +41,8 @@ class QuickTable:
 
 def _drawable(table: Table) -> bool:
     """Whether the table has the shape drawn here: no box, edge, title or row styles, one
-    column sharing the width, padding (0, 1), and cells of one line of plain text."""
+    column sharing the width, padding (0, 1), columns justified left or right, and cells
+    of one line of plain text."""
     if (
         table.box is not None
         or table.pad_edge
@@ -60,7 +61,12 @@ def _drawable(table: Table) -> bool:
     columns = table.columns
     if len(columns) < 2 or sum(1 for column in columns if column.ratio) != 1:
         return False
-    if any(column.ratio not in (None, 1) or column.style not in ("", None) for column in columns):
+    if any(
+        column.ratio not in (None, 1)
+        or column.style not in ("", None)
+        or column.justify not in ("left", "default", "right")
+        for column in columns
+    ):
         return False
     if any(row.style is not None or row.end_section for row in table.rows):
         return False
@@ -111,29 +117,27 @@ def _draw(table: Table, console: Console, max_width: int) -> list[list[Segment]]
             return None  # Rich wraps such a cell onto more lines: its own way
 
     get_style = console.get_style
-    header_style = get_style(table.header_style or "")
-    footer_style = get_style(table.footer_style or "")
-    rows: list[tuple[Style, list[object], list[Style]]] = []
+    rows: list[tuple[list[object], list[Style]]] = []
     if table.show_header:
-        styles = [header_style + get_style(column.header_style or "") for column in columns]
-        rows.append((Style.null(), [column.header for column in columns], styles))
-    cells = [list(column.cells) for column in columns]
-    for index in range(table.row_count):
-        rows.append((Style.null(), [cells[c][index] for c in range(len(columns))], []))
+        header = get_style(table.header_style or "")
+        styles = [header + get_style(column.header_style or "") for column in columns]
+        rows.append(([column.header for column in columns], styles))
+    plain = [Style.null()] * len(columns)
+    rows += [(list(row), plain) for row in zip(*(column.cells for column in columns), strict=True)]
     if table.show_footer:
-        styles = [footer_style + get_style(column.footer_style or "") for column in columns]
-        rows.append((Style.null(), [column.footer for column in columns], styles))
+        footer = get_style(table.footer_style or "")
+        styles = [footer + get_style(column.footer_style or "") for column in columns]
+        rows.append(([column.footer for column in columns], styles))
 
     lines = []
-    for row_style, row, styles in rows:
+    for row, styles in rows:
         line: list[Segment] = []
-        for index, (column, cell) in enumerate(zip(columns, row, strict=True)):
-            base = (styles[index] if styles else Style.null()) + row_style
-            before, after = pads[index]
-            inner = widths[index] - before - after
+        for column, cell, width, (before, after), base in zip(
+            columns, row, widths, pads, styles, strict=True
+        ):
             if before:
                 line.append(Segment(" " * before, base))
-            line.extend(_cell(console, cell, inner, column, base))
+            line.extend(_cell(console, cell, width - before - after, column, base))
             if after:
                 line.append(Segment(" " * after, base))
         lines.append(line)
@@ -147,9 +151,9 @@ def _width(cell: object) -> int:
 def _cell(console: Console, cell: object, width: int, column: Column, base: Style) -> list[Segment]:
     """One cell's text in ``width`` cells, justified and cut as Rich's ``Lines.justify``
     does it, with the cell's style under the text's own."""
-    text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
     if width <= 0:
         return []
+    text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
     justify = column.justify
     overflow = text.overflow or column.overflow or "fold"
     text.rstrip_end(width)
@@ -157,24 +161,11 @@ def _cell(console: Console, cell: object, width: int, column: Column, base: Styl
         text.rstrip()
         text.truncate(width, overflow=overflow)
         text.pad_left(width - text.cell_len)
-    elif justify in ("left", "default"):
-        text.truncate(width, overflow=overflow, pad=True)
     else:
-        return _rich_cell(console, cell, width, column, base)
+        text.truncate(width, overflow=overflow, pad=True)
     joined = Text("\n").join([text])  # as Text.__rich_console__: its style becomes a span
     segments = list(Segment.apply_style(joined.render(console, end=""), base))
     filled = sum(segment.cell_length for segment in segments)
     if filled < width:
         segments.append(Segment(" " * (width - filled), base))
     return segments
-
-
-def _rich_cell(
-    console: Console, cell: object, width: int, column: Column, base: Style
-) -> list[Segment]:
-    """A cell justified some other way (centred, say), rendered by Rich itself."""
-    options = console.options.update(
-        width=width, justify=column.justify, no_wrap=column.no_wrap, overflow=column.overflow
-    )
-    lines = console.render_lines(cell, options, style=base)  # type: ignore[arg-type]
-    return lines[0] if lines else [Segment(" " * width, base)]
