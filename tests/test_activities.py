@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitate.activities import CORE_TYPES
+from facilitate.activities import CORE_TYPE_REFERENCES
 from facilitate.activities.words import CATALOG
 from facilitate.activity import (
     ActivityType,
@@ -118,7 +118,7 @@ def test_no_first_party_type_predates_the_context() -> None:
 
 
 def test_every_core_type_is_registered_and_has_a_property_case() -> None:
-    kinds = {activity_type.kind for activity_type in CORE_TYPES}
+    kinds = {activity(kind).kind for kind in CORE_TYPE_REFERENCES}
     assert kinds == {"choice", "multi", "scale", "text", "wordcloud", "ranking", "quiz"}
     assert kinds == set(CONFIGS)
     for kind in kinds:

@@ -226,9 +226,12 @@ def test_a_zip_on_sys_path_is_left_to_importlib_metadata(
 
 def test_an_entry_point_loads_the_object_it_names() -> None:
     point = entry_points.EntryPoint(
-        "x", "facilitate.activities:CORE_TYPES", "facilitate", entry_points.Distribution(ROOT)
+        "x",
+        "facilitate.activities:CORE_TYPE_REFERENCES",
+        "facilitate",
+        entry_points.Distribution(ROOT),
     )
-    assert point.load() is importlib.import_module("facilitate.activities").CORE_TYPES
+    assert point.load() is importlib.import_module("facilitate.activities").CORE_TYPE_REFERENCES
     odd = entry_points.EntryPoint("x", "not valid!", "facilitate", entry_points.Distribution(ROOT))
     with pytest.raises(AttributeError):  # importlib.metadata's own error for it
         odd.load()

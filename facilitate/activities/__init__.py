@@ -11,7 +11,6 @@ and questions never imports the word cloud's stop words or the quiz.
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from facilitate.api import hookimpl
@@ -32,14 +31,3 @@ CORE_TYPE_REFERENCES: dict[str, str] = {
 def facilitate_activity_types(register: Any) -> None:
     for kind, reference in CORE_TYPE_REFERENCES.items():
         register(reference, kind=kind)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "CORE_TYPES":  # the classes themselves: importing every core type
-        found = []
-        for reference in CORE_TYPE_REFERENCES.values():
-            module, _, attribute = reference.partition(":")
-            found.append(getattr(importlib.import_module(module), attribute))
-        globals()[name] = tuple(found)
-        return globals()[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
